@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/fenxiao/fenxiao/internal/httpapi"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "Runs the HTTP server. Migrations are applied at start (several nodes may start at once on\nPostgreSQL: one migrates, the others wait). SIGTERM or Ctrl-C drains requests and stops.", stderr)
+	var c common
+	c.register(fs)
+	addr := fs.String("addr", env("FENXIAO_ADDR", "127.0.0.1:8080"), "address to listen on (FENXIAO_ADDR)")
+	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests finish on shutdown")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := c.logger(stderr)
+	d, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx, log); err != nil {
+		return err
+	}
+	api := httpapi.New(d, log)
+	srv := &http.Server{
+		Handler:           api.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	log.Info("fenxiao serving", "url", "http://"+ln.Addr().String(), "database", string(d.Dialect), "api", "http://"+ln.Addr().String()+"/api/v1/openapi.json")
+	fmt.Fprintf(stdout, "fenxiao is listening on http://%s (API docs: http://%s/api/v1/docs)\n", ln.Addr(), ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", *grace)
+	sctx, cancel := context.WithTimeout(context.Background(), *grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

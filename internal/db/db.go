@@ -1,0 +1,168 @@
+// Package db opens fenxiao's store — embedded SQLite by default, PostgreSQL in production — and
+// gives services short explicit transactions with one fixed time each. Dialect differences live in
+// dialect.go and errors.go, nowhere else.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"github.com/fenxiao/fenxiao/internal/clock"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is a pair of pools: on SQLite one writer connection (SQLite has one writer; queueing in Go is
+// cheaper than busy retries) and a reader pool; on PostgreSQL both are the same pool.
+type DB struct {
+	Dialect Dialect
+	Clock   clock.Clock
+	W       *sql.DB // writes and transactions
+	R       *sql.DB // reads outside transactions
+	URL     string  // without secrets only if the caller gave none
+}
+
+// Options tune Open.
+type Options struct {
+	Clock    clock.Clock
+	MaxConns int // PostgreSQL pool size, SQLite reader pool size; default 16
+}
+
+// Open connects to url: a postgres:// or postgresql:// URL, or a SQLite file path
+// (optionally prefixed sqlite: or file:). Directories of a SQLite path are created.
+func Open(ctx context.Context, url string, opt Options) (*DB, error) {
+	if opt.Clock == nil {
+		opt.Clock = clock.Real{}
+	}
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = 16
+	}
+	d := &DB{Clock: opt.Clock, URL: url}
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		d.Dialect = Postgres
+		pool, err := sql.Open("pgx", url)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(opt.MaxConns)
+		pool.SetMaxIdleConns(opt.MaxConns)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		d.W, d.R = pool, pool
+	} else {
+		d.Dialect = SQLite
+		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "file:")
+		if path == "" {
+			return nil, errors.New("open sqlite: empty path")
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create data directory %s: %w", dir, err)
+			}
+		}
+		w, err := sql.Open("sqlite", sqliteDSN(path, true))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxIdleTime(0)
+		w.SetConnMaxLifetime(0)
+		r, err := sql.Open("sqlite", sqliteDSN(path, false))
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		r.SetMaxOpenConns(opt.MaxConns)
+		r.SetMaxIdleConns(opt.MaxConns)
+		d.W, d.R = w, r
+	}
+	if err := d.W.PingContext(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", d.Dialect, err)
+	}
+	return d, nil
+}
+
+// sqliteDSN puts the pragmas in the DSN so every pooled connection gets them; busy_timeout comes
+// before journal_mode so switching to WAL waits instead of failing.
+func sqliteDSN(path string, writer bool) string {
+	q := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=foreign_keys(ON)&_time_format=sqlite"
+	if writer {
+		q += "&_txlock=immediate"
+	} else {
+		q += "&_pragma=query_only(ON)"
+	}
+	return "file:" + path + "?" + q
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.W.Close()
+	if d.R != d.W {
+		err = errors.Join(err, d.R.Close())
+	}
+	return err
+}
+
+// Now is the store's clock.
+func (d *DB) Now() time.Time { return d.Clock.Now().UTC() }
+
+// Tx is a write transaction with the time fixed at its start, so every row one state change
+// writes carries the same instant.
+type Tx struct {
+	*sql.Tx
+	Dialect Dialect
+	Now     time.Time
+}
+
+// InTx runs fn in a write transaction, committing when fn returns nil. Driver errors are
+// translated to domain errors. On PostgreSQL a serialization failure or deadlock is retried.
+func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := d.inTx(ctx, fn)
+		if err != nil && attempt < 5 && retryable(err) {
+			time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+			continue
+		}
+		return err
+	}
+}
+
+func (d *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		return Translate(d.Dialect, fmt.Errorf("begin transaction: %w", err))
+	}
+	tx := &Tx{Tx: sqlTx, Dialect: d.Dialect, Now: d.Now()}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return Translate(d.Dialect, err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return Translate(d.Dialect, fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// Querier is what read helpers need: a pool or a transaction.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}

@@ -1,0 +1,180 @@
+// Package httpapi is fenxiao's JSON API under /api/v1 (OpenAPI 3.1 at /api/v1/openapi.json),
+// plus the operational endpoints /healthz, /readyz and /metrics. Handlers only translate:
+// the rules live in the domain packages.
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/fenxiao/fenxiao/internal/apikey"
+	"github.com/fenxiao/fenxiao/internal/audit"
+	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/network"
+)
+
+// Version is reported in the OpenAPI document.
+var Version = "0.1.0"
+
+// Server holds what the handlers need.
+type Server struct {
+	DB      *db.DB
+	Log     *slog.Logger
+	Keys    *apikey.Service
+	Network *network.Service
+
+	api     huma.API
+	metrics *prometheus.Registry
+	reqDur  *prometheus.HistogramVec
+}
+
+// New wires every route into one handler.
+func New(d *db.DB, log *slog.Logger) *Server {
+	s := &Server{
+		DB: d, Log: log,
+		Keys:    &apikey.Service{DB: d},
+		Network: &network.Service{DB: d},
+		metrics: prometheus.NewRegistry(),
+	}
+	s.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "fenxiao_http_request_duration_seconds",
+		Help:    "HTTP request latency by route and status.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+	}, []string{"route", "code"})
+	s.metrics.MustRegister(s.reqDur, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return s
+}
+
+// Handler returns the root handler with logging and metrics around every request.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	cfg := huma.DefaultConfig("fenxiao API", Version)
+	cfg.CreateHooks = nil // no $schema links in bodies: clients get plain JSON
+	cfg.DocsPath = "/docs"
+	cfg.Info.Description = "Two-level distribution (二级分销): distributors, products, orders, commissions, settlements and withdrawals. " +
+		"Amounts are integer fen (`*_fen`), rates basis points (`*_bp`). Errors are RFC 9457 problem documents with a stable `code`."
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"apiKey": {Type: "http", Scheme: "bearer", Description: "an admin API key from `fenxiao apikey create`"},
+	}
+	cfg.Security = []map[string][]string{{"apiKey": {}}}
+	api := humago.NewWithPrefix(mux, "/api/v1", cfg)
+	api.UseMiddleware(s.authenticate)
+	s.api = api
+
+	s.routeDistributors()
+	s.routeSettings()
+	s.routeAudit()
+
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
+	return s.observe(mux)
+}
+
+// API exposes the huma API, e.g. for tests that read the OpenAPI document.
+func (s *Server) API() huma.API { return s.api }
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.DB.W.PingContext(ctx); err != nil {
+		http.Error(w, "database unreachable: "+err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	if n, err := s.DB.Pending(ctx); err != nil || n > 0 {
+		http.Error(w, fmt.Sprintf("migrations pending: %d (%v)", n, err), http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	fmt.Fprintln(w, "ready")
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		took := time.Since(start)
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		s.reqDur.WithLabelValues(route, fmt.Sprint(rec.status)).Observe(took.Seconds())
+		level := slog.LevelInfo
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
+			s.Log.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "took", took)
+		}
+	})
+}
+
+type keyCtx struct{}
+
+// authenticate checks the bearer API key of every /api/v1 operation and the role the operation
+// asks for (Metadata["roles"]); the key becomes the audit actor.
+func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
+	h := ctx.Header("Authorization")
+	secret, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || secret == "" {
+		huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "send an admin API key as \"Authorization: Bearer fx_…\"; create one with `fenxiao apikey create`")
+		return
+	}
+	key, err := s.Keys.Authenticate(ctx.Context(), strings.TrimSpace(secret))
+	if err != nil {
+		p := fail(ctx.Context(), s.Log, err).(*Problem)
+		huma.WriteErr(s.api, ctx, p.Status, p.Detail)
+		return
+	}
+	if roles, ok := ctx.Operation().Metadata["roles"].([]string); ok && key.Role != apikey.RoleOwner && !slices.Contains(roles, key.Role) {
+		huma.WriteErr(s.api, ctx, http.StatusForbidden, fmt.Sprintf("this needs the %s role; the key %q has %s", strings.Join(roles, " or "), key.Name, key.Role))
+		return
+	}
+	c := audit.WithActor(ctx.Context(), fmt.Sprintf("apikey:%d:%s", key.ID, key.Name))
+	c = context.WithValue(c, keyCtx{}, key)
+	next(huma.WithContext(ctx, c))
+}
+
+// op describes an operation with the defaults every route shares: a small body limit and roles.
+func op(method, path, id, summary, tag string, roles ...string) huma.Operation {
+	o := huma.Operation{
+		OperationID:  id,
+		Method:       method,
+		Path:         path,
+		Summary:      summary,
+		Tags:         []string{tag},
+		MaxBodyBytes: 64 << 10,
+		Errors:       []int{400, 401, 403, 422},
+	}
+	if len(roles) > 0 {
+		o.Metadata = map[string]any{"roles": roles}
+	}
+	return o
+}
