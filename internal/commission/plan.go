@@ -16,10 +16,10 @@ const (
 // Plan is a versioned set of the three rates. Orders snapshot the version they were
 // priced with, so a plan is never edited in place: a change is a new Version.
 type Plan struct {
-	Version      int64
-	L1DirectBP   int64
-	L2DirectBP   int64
-	L1OverrideBP int64
+	Version      int64 `json:"version"`
+	L1DirectBP   int64 `json:"l1_direct_bp"`
+	L2DirectBP   int64 `json:"l2_direct_bp"`
+	L1OverrideBP int64 `json:"l1_override_bp"`
 }
 
 // Validate reports, wrapping ErrInvalid, a rate outside 0..10000 bp or a level-2 sale

@@ -67,7 +67,10 @@ func (e *dupError) Unwrap() error        { return e.err }
 func IsDuplicate(err error, table, column string) bool {
 	var de *dupError
 	if !errors.As(err, &de) {
-		return false
+		// Inside a transaction the error is not translated yet; either dialect's may be here.
+		if !errors.As(Translate(Postgres, err), &de) && !errors.As(Translate(SQLite, err), &de) {
+			return false
+		}
 	}
 	return de.constraint == table+"_"+column+"_uq" || strings.Contains(de.constraint, table+"."+column)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/audit"
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/network"
+	"github.com/fenxiao/fenxiao/internal/order"
 )
 
 // Version is reported in the OpenAPI document.
@@ -33,6 +34,7 @@ type Server struct {
 	Log     *slog.Logger
 	Keys    *apikey.Service
 	Network *network.Service
+	Orders  *order.Service
 
 	api     huma.API
 	metrics *prometheus.Registry
@@ -45,6 +47,7 @@ func New(d *db.DB, log *slog.Logger) *Server {
 		DB: d, Log: log,
 		Keys:    &apikey.Service{DB: d},
 		Network: &network.Service{DB: d},
+		Orders:  order.New(d),
 		metrics: prometheus.NewRegistry(),
 	}
 	s.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -75,14 +78,19 @@ func (s *Server) Handler() http.Handler {
 	s.routeDistributors()
 	s.routeSettings()
 	s.routeAudit()
+	s.routeOrders()
+	s.routeMoney()
 
+	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, newProblem(http.StatusNotFound, "route_not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
-	return s.observe(mux)
+	return s.observe(s.idempotent(mux))
 }
 
 // API exposes the huma API, e.g. for tests that read the OpenAPI document.

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -130,4 +131,11 @@ func fail(ctx context.Context, log *slog.Logger, err error) error {
 	}
 	log.ErrorContext(ctx, "request failed", "err", err)
 	return newProblem(http.StatusInternalServerError, "internal", "internal error; the details are in the server log")
+}
+
+// writeProblem writes p outside huma (middleware, unknown routes).
+func writeProblem(w http.ResponseWriter, p *Problem) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
 }

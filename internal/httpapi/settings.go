@@ -12,26 +12,87 @@ import (
 
 // Settings is the merchant's whole configuration; sections join as features land.
 type Settings struct {
-	Network settings.Network `json:"network"`
+	Network    settings.Network    `json:"network"`
+	Commission settings.Commission `json:"commission"`
+	Binding    settings.Binding    `json:"binding"`
+}
+
+// SettingsPatch replaces the sections it carries and leaves the others alone.
+type SettingsPatch struct {
+	Network    *settings.Network    `json:"network,omitempty"`
+	Commission *settings.Commission `json:"commission,omitempty" doc:"changing a rate creates a new plan version; past orders keep theirs"`
+	Binding    *settings.Binding    `json:"binding,omitempty"`
 }
 
 type settingsOut struct{ Body Settings }
 
+type plansOut struct {
+	Body struct {
+		Items []settings.PlanRow `json:"items"`
+	}
+}
+
+func (s *Server) loadSettings(ctx context.Context, q db.Querier) (Settings, error) {
+	var out Settings
+	var err error
+	if out.Network, err = settings.LoadNetwork(ctx, q); err != nil {
+		return out, err
+	}
+	if out.Commission, err = settings.LoadCommission(ctx, q); err != nil {
+		return out, err
+	}
+	out.Binding, err = settings.LoadBinding(ctx, q)
+	return out, err
+}
+
 func (s *Server) routeSettings() {
 	huma.Register(s.api, op(http.MethodGet, "/settings", "get-settings", "Read the merchant's settings", "settings"),
 		func(ctx context.Context, _ *struct{}) (*settingsOut, error) {
-			n, err := settings.LoadNetwork(ctx, s.DB.R)
+			out, err := s.loadSettings(ctx, s.DB.R)
 			if err != nil {
 				return nil, fail(ctx, s.Log, err)
 			}
-			return &settingsOut{Body: Settings{Network: n}}, nil
+			return &settingsOut{Body: out}, nil
 		})
-	put := op(http.MethodPut, "/settings", "put-settings", "Replace the merchant's settings (owner only)", "settings", "owner")
-	huma.Register(s.api, put, func(ctx context.Context, in *struct{ Body Settings }) (*settingsOut, error) {
-		err := s.DB.InTx(ctx, func(tx *db.Tx) error { return settings.SaveNetwork(ctx, tx, in.Body.Network) })
+	put := op(http.MethodPut, "/settings", "put-settings", "Replace the sections given (owner only)", "settings", "owner")
+	huma.Register(s.api, put, func(ctx context.Context, in *struct{ Body SettingsPatch }) (*settingsOut, error) {
+		var out Settings
+		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			if p := in.Body.Network; p != nil {
+				if err := settings.SaveNetwork(ctx, tx, *p); err != nil {
+					return err
+				}
+			}
+			if p := in.Body.Commission; p != nil {
+				if _, err := settings.SaveCommission(ctx, tx, *p); err != nil {
+					return err
+				}
+			}
+			if p := in.Body.Binding; p != nil {
+				if err := settings.SaveBinding(ctx, tx, *p); err != nil {
+					return err
+				}
+			}
+			var err error
+			out, err = s.loadSettings(ctx, tx)
+			return err
+		})
 		if err != nil {
 			return nil, fail(ctx, s.Log, err)
 		}
-		return &settingsOut{Body: in.Body}, nil
+		return &settingsOut{Body: out}, nil
 	})
+	huma.Register(s.api, op(http.MethodGet, "/settings/plans", "list-plans", "Commission plan history, newest first", "settings"),
+		func(ctx context.Context, _ *struct{}) (*plansOut, error) {
+			rows, err := settings.PlanHistory(ctx, s.DB.R)
+			if err != nil {
+				return nil, fail(ctx, s.Log, err)
+			}
+			out := &plansOut{}
+			out.Body.Items = rows
+			if out.Body.Items == nil {
+				out.Body.Items = []settings.PlanRow{}
+			}
+			return out, nil
+		})
 }

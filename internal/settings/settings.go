@@ -28,6 +28,9 @@ type Network struct {
 	Level1CanInvite bool `json:"level1_can_invite" doc:"whether level-1 distributors may recruit level-2s"`
 	// Level1SeesTeamOrders lets a level-1 see the orders of its level-2s.
 	Level1SeesTeamOrders bool `json:"level1_sees_team_orders" doc:"whether a level-1 sees its team's orders"`
+	// SpendThresholdFen, when above zero, lets a customer whose paid spend reaches it become a
+	// level-1 distributor without review (满额分销).
+	SpendThresholdFen int64 `json:"spend_threshold_fen" minimum:"0" doc:"paid spend that qualifies a customer as level 1 without review; 0 = off"`
 }
 
 // DefaultNetwork is what a new shop starts with.
@@ -39,6 +42,9 @@ func DefaultNetwork() Network {
 func (n Network) Validate() error {
 	if n.ReviewMode != ReviewManual && n.ReviewMode != ReviewAuto {
 		return errs.Field("network.review_mode", "invalid_review_mode", "review_mode must be \"manual\" or \"auto\", not %q", n.ReviewMode)
+	}
+	if n.SpendThresholdFen < 0 || n.SpendThresholdFen > 1e12 {
+		return errs.Field("network.spend_threshold_fen", "invalid_spend_threshold", "spend_threshold_fen must be 0 (off) up to 1000000000000")
 	}
 	return nil
 }
