@@ -17,6 +17,8 @@ import (
 	"github.com/fenxiao/fenxiao/internal/httpapi"
 )
 
+var ctx = context.Background()
+
 // testAPI is a running server on a fresh database with an owner key.
 type testAPI struct {
 	t     *testing.T

@@ -23,6 +23,9 @@ const (
 	qMove = `UPDATE distributors SET level = $2, parent_id = $3, invite_code = $4, updated_at = $5
 		WHERE id = $1 RETURNING ` + columns
 
+	// Paid spend of a customer, for the 满额分销 qualification.
+	qPaidSpend = `SELECT COALESCE(sum(total_fen - refunded_fen), 0) FROM orders WHERE customer_phone = $1 AND paid_at IS NOT NULL`
+
 	qTeamSize = `SELECT count(*) FROM distributors WHERE parent_id = $1`
 
 	// $1 status, $2 level, $3 parent, $4 name/phone pattern, $5 exact code; '' and 0 mean any.

@@ -65,7 +65,11 @@ func (s *Service) Apply(ctx context.Context, a Application) (Distributor, error)
 				level, parentID = 2, &parent.ID
 			}
 			status, approvedAt, inviteCode := Pending, (*any)(nil), (*string)(nil)
-			if net.ReviewMode == settings.ReviewAuto {
+			qualified, err := spendQualifies(ctx, tx, net, level, phone)
+			if err != nil {
+				return err
+			}
+			if net.ReviewMode == settings.ReviewAuto || qualified {
 				status = Approved
 				var t any = tx.Now
 				approvedAt = &t
@@ -96,6 +100,19 @@ func (s *Service) Apply(ctx context.Context, a Application) (Distributor, error)
 		}
 		return Distributor{}, s.explainDuplicate(ctx, err, phone, idCard)
 	}
+}
+
+// spendQualifies reports whether a level-1 applicant's paid spend reaches the merchant's
+// threshold, which approves without review (满额分销).
+func spendQualifies(ctx context.Context, tx *db.Tx, net settings.Network, level int, phone string) (bool, error) {
+	if net.SpendThresholdFen <= 0 || level != 1 {
+		return false, nil
+	}
+	var spent int64
+	if err := tx.QueryRowContext(ctx, qPaidSpend, phone).Scan(&spent); err != nil {
+		return false, fmt.Errorf("read paid spend: %w", err)
+	}
+	return spent >= net.SpendThresholdFen, nil
 }
 
 func deref(p *any) any {

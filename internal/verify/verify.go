@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/order"
 )
 
 // Breach is one broken invariant with the rows that break it.
@@ -38,6 +39,34 @@ var checks = []check{
 		FROM distributors WHERE level = 2 AND invite_code IS NOT NULL`},
 }
 
+// commissionChecks guard the two-level cap and the line cap (DESIGN.md §4, §6).
+var commissionChecks = []check{
+	{"no commission reaches a third level: direct goes to the order's distributor, override to its parent", `
+		SELECT 'commission ' || c.id || ' (' || c.role || ') of order ' || o.order_no || ' goes to distributor ' || c.distributor_id
+		FROM commissions c JOIN orders o ON o.id = c.order_id
+		WHERE (c.role = 'direct' AND (o.distributor_id IS NULL OR c.distributor_id <> o.distributor_id))
+		   OR (c.role = 'override' AND (o.parent_id IS NULL OR c.distributor_id <> o.parent_id))`},
+	{"at most two distributors earn on any order", `
+		SELECT 'order ' || order_id || ' pays ' || count(DISTINCT distributor_id) || ' distributors'
+		FROM commissions GROUP BY order_id HAVING count(DISTINCT distributor_id) > 2`},
+	{"the commissions on a line never exceed its base", `
+		SELECT 'order line ' || l.id || ': commissions ' || sum(c.amount_fen) || ' fen on a base of ' || l.base_fen
+		FROM commissions c JOIN order_lines l ON l.id = c.order_line_id
+		GROUP BY l.id, l.base_fen HAVING sum(c.amount_fen) > l.base_fen`},
+	{"each distributor's ledger balances sum to commission accrued minus reversed", `
+		WITH led AS (SELECT owner_id, sum(balance_fen) AS fen FROM ledger_accounts WHERE owner_id <> 0 GROUP BY owner_id),
+		     com AS (SELECT distributor_id, sum(amount_fen - reversed_fen) AS fen FROM commissions GROUP BY distributor_id)
+		SELECT 'distributor ' || COALESCE(led.owner_id, com.distributor_id) || ': ledger ' || COALESCE(led.fen, 0) || ' fen, commissions ' || COALESCE(com.fen, 0) || ' fen'
+		FROM led FULL OUTER JOIN com ON com.distributor_id = led.owner_id
+		WHERE COALESCE(led.fen, 0) <> COALESCE(com.fen, 0)`},
+	{"a distributor's frozen balance equals its unsettled commissions", `
+		WITH led AS (SELECT owner_id, balance_fen AS fen FROM ledger_accounts WHERE kind = 'frozen'),
+		     com AS (SELECT distributor_id, sum(amount_fen - reversed_fen) AS fen FROM commissions WHERE status IN ('frozen', 'reversed') GROUP BY distributor_id)
+		SELECT 'distributor ' || COALESCE(led.owner_id, com.distributor_id) || ': frozen ' || COALESCE(led.fen, 0) || ' fen, unsettled commissions ' || COALESCE(com.fen, 0) || ' fen'
+		FROM led FULL OUTER JOIN com ON com.distributor_id = led.owner_id
+		WHERE COALESCE(led.fen, 0) <> COALESCE(com.fen, 0)`},
+}
+
 // Run executes every check and returns the breaches found; an error means a check could not run.
 func Run(ctx context.Context, d *db.DB) ([]Breach, error) {
 	var out []Breach
@@ -67,6 +96,14 @@ func Run(ctx context.Context, d *db.DB) ([]Breach, error) {
 			out = append(out, b)
 		}
 	}
+	const rulesCheck = "every order's commissions equal the rules applied to its snapshot"
+	diffs, err := order.New(d).VerifyCommissions(ctx, 20)
+	if err != nil {
+		return nil, fmt.Errorf("run check %q: %w", rulesCheck, err)
+	}
+	if len(diffs) > 0 {
+		out = append(out, Breach{Check: rulesCheck, Detail: diffs})
+	}
 	return out, nil
 }
 
@@ -76,7 +113,10 @@ func Names() []string {
 	for _, c := range all() {
 		out = append(out, c.name)
 	}
-	return out
+	return append(out, "every order's commissions equal the rules applied to its snapshot")
 }
 
-func all() []check { return checks }
+func all() []check {
+	out := append([]check{}, checks...)
+	return append(out, commissionChecks...)
+}
