@@ -20,6 +20,7 @@ import (
 
 	"github.com/fenxiao/fenxiao/internal/apikey"
 	"github.com/fenxiao/fenxiao/internal/audit"
+	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/network"
 )
@@ -33,6 +34,7 @@ type Server struct {
 	Log     *slog.Logger
 	Keys    *apikey.Service
 	Network *network.Service
+	Catalog *catalog.Service
 
 	api     huma.API
 	metrics *prometheus.Registry
@@ -45,6 +47,7 @@ func New(d *db.DB, log *slog.Logger) *Server {
 		DB: d, Log: log,
 		Keys:    &apikey.Service{DB: d},
 		Network: &network.Service{DB: d},
+		Catalog: &catalog.Service{DB: d},
 		metrics: prometheus.NewRegistry(),
 	}
 	s.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -73,6 +76,7 @@ func (s *Server) Handler() http.Handler {
 	s.api = api
 
 	s.routeDistributors()
+	s.routeProducts()
 	s.routeSettings()
 	s.routeAudit()
 
