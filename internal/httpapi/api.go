@@ -20,6 +20,7 @@ import (
 
 	"github.com/fenxiao/fenxiao/internal/apikey"
 	"github.com/fenxiao/fenxiao/internal/audit"
+	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
@@ -34,6 +35,7 @@ type Server struct {
 	Log     *slog.Logger
 	Keys    *apikey.Service
 	Network *network.Service
+	Catalog *catalog.Service
 	Orders  *order.Service
 
 	api     huma.API
@@ -47,6 +49,7 @@ func New(d *db.DB, log *slog.Logger) *Server {
 		DB: d, Log: log,
 		Keys:    &apikey.Service{DB: d},
 		Network: &network.Service{DB: d},
+		Catalog: &catalog.Service{DB: d, InUse: order.ProductInUse},
 		Orders:  order.New(d),
 		metrics: prometheus.NewRegistry(),
 	}
@@ -76,6 +79,7 @@ func (s *Server) Handler() http.Handler {
 	s.api = api
 
 	s.routeDistributors()
+	s.routeProducts()
 	s.routeSettings()
 	s.routeAudit()
 	s.routeOrders()

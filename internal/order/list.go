@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
 )
 
@@ -103,4 +104,12 @@ func (s *Service) Commissions(ctx context.Context, distributorID int64, status s
 		out.Items = items
 	}
 	return out, err
+}
+
+// ProductInUse reports whether any order refers to a product; the catalog archives such a
+// product instead of deleting it.
+func ProductInUse(ctx context.Context, q db.Querier, productID int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM order_lines WHERE product_id = $1 LIMIT 1) x`, productID).Scan(&n)
+	return n > 0, err
 }

@@ -24,13 +24,13 @@ func TestCommissionCases(t *testing.T) {
 	}{
 		{"fixed per unit for level 2, rate override for level 1", func(s *shop, alice, bob network.Distributor) order.Order {
 			// 3 × ¥20.00: base 6000. Bob fixed ¥5.00/unit → 1500; Alice override 1200 bp → 720.
-			sku := s.product("定额", 2000, 10, &catalog.Commission{L2Direct: &catalog.Override{FixedFen: ptr[int64](500)}, L1Override: &catalog.Override{RateBP: ptr[int64](1200)}}, true)
+			sku := s.product("定额", 2000, 10, &catalog.CommissionOverrides{L2Direct: &catalog.CommissionOverride{FixedFen: ptr[int64](500)}, L1Override: &catalog.CommissionOverride{RateBP: ptr[int64](1200)}}, true)
 			return s.order("13700000001", bob.Code, 0, 0, buy{sku, 3})
 		}, want{720, 1500}},
 		{"fixed per unit capped at the base", func(s *shop, alice, bob network.Distributor) order.Order {
 			// 2 × ¥1.00: base 200. Bob fixed ¥5/unit = 1000, capped at the base 200; Alice's 300 bp
 			// would be 6, but nothing of the line is left above Bob's 200, so 0.
-			sku := s.product("小件", 100, 10, &catalog.Commission{L2Direct: &catalog.Override{FixedFen: ptr[int64](500)}}, true)
+			sku := s.product("小件", 100, 10, &catalog.CommissionOverrides{L2Direct: &catalog.CommissionOverride{FixedFen: ptr[int64](500)}}, true)
 			return s.order("13700000001", bob.Code, 0, 0, buy{sku, 2})
 		}, want{0, 200}},
 		{"excluded product earns nothing", func(s *shop, alice, bob network.Distributor) order.Order {

@@ -24,7 +24,7 @@ func TestRandomHistoryKeepsInvariants(t *testing.T) {
 	skus := []int64{
 		s.product("普通", 1999, 1e9, nil, true),
 		s.product("贵", 88800, 1e9, nil, true),
-		s.product("定额", 990, 1e9, &catalog.Commission{L2Direct: &catalog.Override{FixedFen: ptr[int64](150)}, L1Direct: &catalog.Override{RateBP: ptr[int64](2500)}}, true),
+		s.product("定额", 990, 1e9, &catalog.CommissionOverrides{L2Direct: &catalog.CommissionOverride{FixedFen: ptr[int64](150)}, L1Direct: &catalog.CommissionOverride{RateBP: ptr[int64](2500)}}, true),
 		s.product("不分销", 5000, 1e9, nil, false),
 	}
 	var paid []order.Order
