@@ -37,6 +37,27 @@ var checks = []check{
 	{"only level-1 distributors hold invite codes", `
 		SELECT 'distributor ' || code || ' is level 2 but holds invite code ' || invite_code
 		FROM distributors WHERE level = 2 AND invite_code IS NOT NULL`},
+	{"every ledger transaction's entries sum to zero", `
+		SELECT 'ledger transaction ' || t.id || ' (' || t.idem_key || ') sums to ' || SUM(e.amount_fen) || ' fen'
+		FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+		GROUP BY t.id, t.idem_key HAVING SUM(e.amount_fen) <> 0`},
+	{"every ledger account's cached balance equals the sum of its entries", `
+		SELECT 'ledger account ' || a.id || ' (owner ' || a.owner_id || ', ' || a.kind || ') caches ' || a.balance_fen ||
+			' fen but its entries sum to ' || COALESCE(s.total, 0) || ' fen'
+		FROM ledger_accounts a
+		LEFT JOIN (SELECT account_id, SUM(amount_fen) AS total FROM ledger_entries GROUP BY account_id) s ON s.account_id = a.id
+		WHERE a.balance_fen <> COALESCE(s.total, 0)`},
+	{"every ledger entry is on an account of its owner, of a kind that owner may hold", `
+		SELECT 'ledger entry ' || e.id || ' for owner ' || e.owner_id || ' is on account ' || a.id ||
+			' (owner ' || a.owner_id || ', ' || a.kind || ')'
+		FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
+		WHERE e.owner_id <> a.owner_id
+			OR (a.owner_id = 0 AND a.kind NOT IN ('commission_expense', 'payout_clearing', 'fees'))
+			OR (a.owner_id <> 0 AND a.kind NOT IN ('frozen', 'available', 'withdrawing', 'paid_out'))`},
+	{"every distributor ledger account belongs to an existing distributor", `
+		SELECT 'ledger account ' || a.id || ' (' || a.kind || ') belongs to distributor ' || a.owner_id || ', which does not exist'
+		FROM ledger_accounts a LEFT JOIN distributors d ON d.id = a.owner_id
+		WHERE a.owner_id <> 0 AND d.id IS NULL`},
 }
 
 // commissionChecks guard the two-level cap and the line cap (DESIGN.md §4, §6).
