@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -66,6 +67,7 @@ func New(d *db.DB, log *slog.Logger) *Server {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	cfg := huma.DefaultConfig("fenxiao API", Version)
+	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	cfg.CreateHooks = nil // no $schema links in bodies: clients get plain JSON
 	cfg.DocsPath = "/docs"
 	cfg.Info.Description = "Two-level distribution (二级分销): distributors, products, orders, commissions, settlements and withdrawals. " +
@@ -146,6 +148,24 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			s.Log.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "took", took)
 		}
 	})
+}
+
+// schemaName qualifies our types by package (order.Commission → OrderCommission) so two packages
+// may use the same type name without clashing in the OpenAPI document.
+func schemaName(t reflect.Type, hint string) string {
+	name := huma.DefaultSchemaNamer(t, hint)
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	pkg, ok := strings.CutPrefix(t.PkgPath(), "github.com/fenxiao/fenxiao/internal/")
+	if !ok || t.Name() == "" || pkg == "httpapi" {
+		return name
+	}
+	prefix := strings.ToUpper(pkg[:1]) + pkg[1:]
+	if strings.HasPrefix(name, prefix) {
+		return name
+	}
+	return prefix + name
 }
 
 type keyCtx struct{}

@@ -193,7 +193,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 	}
 	a.do("PUT", "/api/v1/settings", map[string]any{"network": map[string]any{"review_mode": "sometimes", "level1_can_invite": true, "level1_sees_team_orders": true}}).
 		mustProblem(t, 422, "")
-	r := a.do("PUT", "/api/v1/settings", map[string]any{"network": map[string]any{"review_mode": "auto", "level1_can_invite": true, "level1_sees_team_orders": false}})
+	r := a.do("PUT", "/api/v1/settings", map[string]any{"network": map[string]any{"review_mode": "auto", "level1_can_invite": true, "level1_sees_team_orders": false, "spend_threshold_fen": 0}})
 	if r.Status != 200 {
 		t.Fatalf("put: %s", r.Body)
 	}

@@ -94,7 +94,7 @@ func count(tb testing.TB, d *db.DB, table string) int {
 
 func breaches(tb testing.TB, d *db.DB) []verify.Breach {
 	tb.Helper()
-	b, err := verify.Run(ctx, d)
+	b, err := verify.RunStructural(ctx, d)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -27,6 +27,7 @@ type shop struct {
 	Catalog *catalog.Service
 	Network *network.Service
 	phones  int
+	settles int
 }
 
 func newShop(t testing.TB) *shop {
@@ -37,7 +38,7 @@ func newShop(t testing.TB) *shop {
 func ptr[T any](v T) *T { return &v }
 
 // product makes an on-shelf product with one SKU and returns the SKU id.
-func (s *shop) product(name string, priceFen, stock int64, c *catalog.Commission, distributable bool) int64 {
+func (s *shop) product(name string, priceFen, stock int64, c *catalog.CommissionOverrides, distributable bool) int64 {
 	s.t.Helper()
 	p, err := s.Catalog.Create(ctx, catalog.ProductInput{Name: name, Distributable: &distributable, Commission: c,
 		SKUs: []catalog.SKUInput{{PriceFen: priceFen, Stock: stock}}})
@@ -151,6 +152,7 @@ func (s *shop) verify() {
 // the settlement issue will (one posting per distributor), so refunds after it claw back.
 func (s *shop) settle() {
 	s.t.Helper()
+	s.settles++
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		rows, err := tx.Query(`SELECT distributor_id, sum(amount_fen - reversed_fen) FROM commissions WHERE status = 'frozen' GROUP BY distributor_id`)
 		if err != nil {
@@ -164,7 +166,7 @@ func (s *shop) settle() {
 		}
 		rows.Close()
 		for id, fen := range sums {
-			_, _, err := s.Orders.Ledger.Post(ctx, tx, ledger.Posting{Key: fmt.Sprintf("test-settle:%d:%d", id, tx.Now.UnixNano()), Cause: "settlement",
+			_, _, err := s.Orders.Ledger.Post(ctx, tx, ledger.Posting{Key: fmt.Sprintf("test-settle:%d:%d", id, s.settles), Cause: "settlement",
 				Entries: []ledger.Entry{{OwnerID: id, Kind: ledger.Frozen, AmountFen: -fen}, {OwnerID: id, Kind: ledger.Available, AmountFen: fen}}})
 			if err != nil {
 				return err

@@ -90,8 +90,40 @@ var commissionChecks = []check{
 
 // Run executes every check and returns the breaches found; an error means a check could not run.
 func Run(ctx context.Context, d *db.DB) ([]Breach, error) {
-	var out []Breach
+	out, err := run(ctx, d, all())
+	if err != nil {
+		return nil, err
+	}
+
+	const rulesCheck = "every order's commissions equal the rules applied to its snapshot"
+	diffs, err := order.New(d).VerifyCommissions(ctx, 20)
+	if err != nil {
+		return nil, fmt.Errorf("run check %q: %w", rulesCheck, err)
+	}
+	if len(diffs) > 0 {
+		out = append(out, Breach{Check: rulesCheck, Detail: diffs})
+	}
+	return out, nil
+}
+
+// Names lists what Run checks, for `fenxiao verify --list`.
+func Names() []string {
+	var out []string
 	for _, c := range all() {
+		out = append(out, c.name)
+	}
+	return append(out, "every order's commissions equal the rules applied to its snapshot")
+}
+
+// RunStructural runs only the checks of the network and the ledger's own bookkeeping, not those
+// that tie the ledger to commissions: for tests that post money with no orders behind it.
+func RunStructural(ctx context.Context, d *db.DB) ([]Breach, error) {
+	return run(ctx, d, checks)
+}
+
+func run(ctx context.Context, d *db.DB, list []check) ([]Breach, error) {
+	var out []Breach
+	for _, c := range list {
 		rows, err := d.R.QueryContext(ctx, c.query)
 		if err != nil {
 			return nil, fmt.Errorf("run check %q: %w", c.name, err)
@@ -117,24 +149,7 @@ func Run(ctx context.Context, d *db.DB) ([]Breach, error) {
 			out = append(out, b)
 		}
 	}
-	const rulesCheck = "every order's commissions equal the rules applied to its snapshot"
-	diffs, err := order.New(d).VerifyCommissions(ctx, 20)
-	if err != nil {
-		return nil, fmt.Errorf("run check %q: %w", rulesCheck, err)
-	}
-	if len(diffs) > 0 {
-		out = append(out, Breach{Check: rulesCheck, Detail: diffs})
-	}
 	return out, nil
-}
-
-// Names lists what Run checks, for `fenxiao verify --list`.
-func Names() []string {
-	var out []string
-	for _, c := range all() {
-		out = append(out, c.name)
-	}
-	return append(out, "every order's commissions equal the rules applied to its snapshot")
 }
 
 func all() []check {
