@@ -33,8 +33,10 @@ type DB struct {
 	Dialect Dialect
 	Clock   clock.Clock
 	W       *sql.DB // writes and transactions
-	R       *sql.DB // reads outside transactions
+	R       *Pool   // reads outside transactions
 	URL     string  // without secrets only if the caller gave none
+
+	stmts stmtCache
 }
 
 // Options tune Open.
@@ -52,7 +54,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if opt.MaxConns <= 0 {
 		opt.MaxConns = 16
 	}
-	d := &DB{Clock: opt.Clock, URL: url}
+	d := &DB{Clock: opt.Clock, URL: url, stmts: stmtCache{ready: map[string]*sql.Stmt{}, asked: map[string]bool{}}}
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		d.Dialect = Postgres
 		pool, err := sql.Open("pgx", url)
@@ -62,7 +64,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 		pool.SetMaxOpenConns(opt.MaxConns)
 		pool.SetMaxIdleConns(opt.MaxConns)
 		pool.SetConnMaxIdleTime(5 * time.Minute)
-		d.W, d.R = pool, pool
+		d.W, d.R = pool, &Pool{DB: pool}
 	} else {
 		d.Dialect = SQLite
 		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "file:")
@@ -89,7 +91,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 		}
 		r.SetMaxOpenConns(opt.MaxConns)
 		r.SetMaxIdleConns(opt.MaxConns)
-		d.W, d.R = w, r
+		d.W, d.R = w, &Pool{DB: r, sqlite: true, ready: map[string]*sql.Stmt{}}
 	}
 	if err := d.W.PingContext(ctx); err != nil {
 		d.Close()
@@ -102,7 +104,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 // before journal_mode so switching to WAL waits instead of failing.
 func sqliteDSN(path string, writer bool) string {
 	q := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=foreign_keys(ON)&_time_format=sqlite"
+		"&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_time_format=sqlite"
 	if writer {
 		q += "&_txlock=immediate"
 	} else {
@@ -113,11 +115,11 @@ func sqliteDSN(path string, writer bool) string {
 
 // Close closes both pools.
 func (d *DB) Close() error {
-	err := d.W.Close()
-	if d.R != d.W {
-		err = errors.Join(err, d.R.Close())
+	d.stmts.close()
+	if d.R.DB == d.W {
+		return d.W.Close()
 	}
-	return err
+	return errors.Join(d.R.Close(), d.W.Close())
 }
 
 // Now is the store's clock.
@@ -129,6 +131,7 @@ type Tx struct {
 	*sql.Tx
 	Dialect Dialect
 	Now     time.Time
+	db      *DB
 }
 
 // InTx runs fn in a write transaction, committing when fn returns nil. Driver errors are
@@ -149,7 +152,7 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return Translate(d.Dialect, fmt.Errorf("begin transaction: %w", err))
 	}
-	tx := &Tx{Tx: sqlTx, Dialect: d.Dialect, Now: d.Now()}
+	tx := &Tx{Tx: sqlTx, Dialect: d.Dialect, Now: d.Now(), db: d}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return Translate(d.Dialect, err)

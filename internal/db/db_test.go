@@ -31,9 +31,9 @@ func TestSchemasMatch(t *testing.T) {
 	}
 	pg, _ := dbtest.Open(t)
 
-	liteCols := columns(t, lite.R, `SELECT m.name || '.' || p.name FROM sqlite_master m
+	liteCols := columns(t, lite.R.DB, `SELECT m.name || '.' || p.name FROM sqlite_master m
 		JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`)
-	pgCols := columns(t, pg.R, `SELECT table_name || '.' || column_name FROM information_schema.columns
+	pgCols := columns(t, pg.R.DB, `SELECT table_name || '.' || column_name FROM information_schema.columns
 		WHERE table_schema = current_schema()`)
 	if !reflect.DeepEqual(liteCols, pgCols) {
 		t.Errorf("schemas differ\nsqlite:   %v\npostgres: %v", liteCols, pgCols)

@@ -16,7 +16,6 @@
 package ledger
 
 import (
-	"database/sql"
 	"fmt"
 	"sync"
 
@@ -74,16 +73,14 @@ type Posting struct {
 // change because accounts are never deleted; make one per *db.DB (the ids belong to it) and share
 // it between goroutines.
 type Ledger struct {
-	d     *db.DB
-	mu    sync.RWMutex
-	ids   map[account]int64
-	stmts prepared
+	d   *db.DB
+	mu  sync.RWMutex
+	ids map[account]int64
 }
 
 // New returns the ledger of d.
 func New(d *db.DB) *Ledger {
-	return &Ledger{d: d, ids: make(map[account]int64),
-		stmts: prepared{ready: make(map[string]*sql.Stmt), asked: make(map[string]bool)}}
+	return &Ledger{d: d, ids: make(map[account]int64)}
 }
 
 // account identifies an account by what it is rather than by its row id.

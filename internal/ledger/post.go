@@ -31,7 +31,7 @@ func (l *Ledger) Post(ctx context.Context, tx *db.Tx, p Posting) (id int64, post
 	if err != nil {
 		return 0, false, err
 	}
-	err = l.queryRow(ctx, tx, qInsertTransaction, p.Key, p.Cause, p.CauseID, p.Memo, tx.Now).Scan(&id)
+	err = tx.QueryRowContext(ctx, qInsertTransaction, p.Key, p.Cause, p.CauseID, p.Memo, tx.Now).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return existing(ctx, tx, p)
 	}
@@ -50,7 +50,7 @@ func (l *Ledger) Post(ctx context.Context, tx *db.Tx, p Posting) (id int64, post
 	for i, e := range entries {
 		args = append(args, accounts[i], e.OwnerID, e.AmountFen)
 	}
-	if _, err := l.exec(ctx, tx, qInsertEntries.sql(len(entries)), args...); err != nil {
+	if _, err := tx.ExecContext(ctx, qInsertEntries.sql(len(entries)), args...); err != nil {
 		return 0, false, fmt.Errorf("write entries of ledger transaction %s: %w", p.Key, err)
 	}
 	return id, true, nil
@@ -175,7 +175,7 @@ func (l *Ledger) update(ctx context.Context, tx *db.Tx, deltas []delta) ([]int, 
 	for _, d := range deltas {
 		args = append(args, d.id, d.fen, d.owner, string(d.kind))
 	}
-	rows, err := l.query(ctx, tx, qAddBalances.sql(len(deltas)), args...)
+	rows, err := tx.QueryContext(ctx, qAddBalances.sql(len(deltas)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("update ledger balances: %w", err)
 	}

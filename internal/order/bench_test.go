@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/ledger"
 	"github.com/fenxiao/fenxiao/internal/order"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkCreateAndPay(b *testing.B) {
 	bob := s.distributor("Bob", &alice)
 	var skus [3]int64
 	for i := range skus {
-		skus[i] = s.product(fmt.Sprint("商品", i), 1990+int64(i)*100, 1e12, nil, true)
+		skus[i] = s.product(fmt.Sprint("商品", i), 1990+int64(i)*100, 1e9, nil, true)
 	}
 	var n atomic.Int64
 	b.SetParallelism(4)
@@ -47,6 +48,17 @@ func BenchmarkCreateAndPay(b *testing.B) {
 // path is measured against.
 func BenchmarkRawInsert(b *testing.B) {
 	s := newShop(b)
+	alice := s.distributor("Alice", nil)
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		_, _, err := s.Orders.Ledger.Post(ctx, tx, ledger.Posting{Key: "open", Cause: "bench",
+			Entries: []ledger.Entry{{OwnerID: alice.ID, Kind: ledger.Frozen, AmountFen: 1}, {OwnerID: 0, Kind: ledger.CommissionExpense, AmountFen: -1}}})
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var account int64
+	s.DB.R.QueryRow(`SELECT id FROM ledger_accounts WHERE owner_id = $1 AND kind = 'frozen'`, alice.ID).Scan(&account)
 	var n atomic.Int64
 	b.SetParallelism(4)
 	b.ResetTimer()
@@ -80,7 +92,7 @@ func BenchmarkRawInsert(b *testing.B) {
 					return err
 				}
 				for e := 0; e < 3; e++ {
-					if _, err := tx.Exec(`INSERT INTO ledger_entries (transaction_id, account_id, owner_id, amount_fen, created_at) VALUES ($1, 1, 1, 1, $2)`, txID, tx.Now); err != nil {
+					if _, err := tx.Exec(`INSERT INTO ledger_entries (transaction_id, account_id, owner_id, amount_fen, created_at) VALUES ($1, $2, $3, 1, $4)`, txID, account, alice.ID, tx.Now); err != nil {
 						return err
 					}
 				}

@@ -96,7 +96,8 @@ func (s *Service) Create(ctx context.Context, in Input) (o Order, replayed bool,
 		}
 		return o, false, err
 	}
-	o, err = s.Get(ctx, id)
+	// A new order has no refunds or commissions yet: read only what it has.
+	o, err = s.load(ctx, s.DB.R, id, false)
 	return o, false, err
 }
 
