@@ -18,6 +18,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c.register(fs)
 	addr := fs.String("addr", env("FENXIAO_ADDR", "127.0.0.1:8080"), "address to listen on (FENXIAO_ADDR)")
 	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests finish on shutdown")
+	runJobs := fs.Bool("jobs", env("FENXIAO_JOBS", "true") == "true", "run scheduled work (unpaid-order timeout, auto-complete, settlement) on this node; safe on several nodes (FENXIAO_JOBS)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -45,6 +46,21 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("fenxiao serving", "url", "http://"+ln.Addr().String(), "database", string(d.Dialect), "api", "http://"+ln.Addr().String()+"/api/v1/openapi.json")
 	fmt.Fprintf(stdout, "fenxiao is listening on http://%s (API docs: http://%s/api/v1/docs)\n", ln.Addr(), ln.Addr())
+	if keys, err := api.Keys.List(ctx); err == nil && len(keys) == 0 {
+		fmt.Fprintln(stdout, "No API keys yet: create one with `fenxiao apikey create --name me` (same --data-dir or FENXIAO_DATABASE_URL)")
+	}
+
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		if *runJobs {
+			if err := scheduled(d, api, log).Run(jobsCtx); err != nil {
+				log.Error("jobs stopped", "err", err)
+			}
+		}
+	}()
+	defer func() { stopJobs(); <-jobsDone }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
