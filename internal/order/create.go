@@ -178,11 +178,6 @@ func (s *Service) create(ctx context.Context, tx *db.Tx, in Input, name, phone, 
 	if err != nil {
 		return 0, errs.Field("lines", "invalid_lines", "%v", err)
 	}
-	for _, l := range in.Lines {
-		if err := catalog.Reserve(ctx, tx, l.SKUID, l.Quantity); err != nil {
-			return 0, err
-		}
-	}
 	customerID, err := s.Attribution.UpsertCustomer(ctx, tx, phone, name)
 	if err != nil {
 		return 0, err
@@ -230,6 +225,13 @@ func (s *Service) create(ctx context.Context, tx *db.Tx, in Input, name, phone, 
 	}
 	if _, err := tx.ExecContext(ctx, qInsertLines+strings.Join(values, ","), args...); err != nil {
 		return 0, fmt.Errorf("store order lines: %w", err)
+	}
+	// Stock rows are the hottest rows of a sale: take them last so their locks (on PostgreSQL)
+	// are held only until the commit that follows.
+	for _, l := range in.Lines {
+		if err := catalog.Reserve(ctx, tx, l.SKUID, l.Quantity); err != nil {
+			return 0, err
+		}
 	}
 	return id, nil
 }

@@ -52,23 +52,25 @@ func (s *Service) Pay(ctx context.Context, id int64, in PayInput) (Order, error)
 		if in.AmountFen != o.TotalFen {
 			return errs.Field("amount_fen", "amount_mismatch", "payment of ¥%s does not equal the order total ¥%s", yuan(in.AmountFen), yuan(o.TotalFen))
 		}
-		for _, l := range o.Lines {
-			if err := catalog.Consume(ctx, tx, l.SKUID, l.Quantity); err != nil {
-				return err
-			}
-		}
 		note, err := s.confirmSnapshot(ctx, tx, &o)
 		if err != nil {
-			return err
-		}
-		if err := s.accrue(ctx, tx, o); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, qMarkPaid, id, provider, ref, tx.Now, o.DistributorID, o.DistributorLevel, o.ParentID, note)
 		if db.IsDuplicate(err, "orders", "payment") {
 			return errs.Field("reference", "payment_reused", "payment %s %s already paid another order", provider, ref)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		// The shared rows — stock, the distributors' and the merchant's balances — come last, so
+		// their locks are held only until the commit.
+		for _, l := range o.Lines {
+			if err := catalog.Consume(ctx, tx, l.SKUID, l.Quantity); err != nil {
+				return err
+			}
+		}
+		return s.accrue(ctx, tx, o)
 	})
 	if err != nil {
 		return Order{}, err
