@@ -20,7 +20,9 @@ import (
 
 var ctx = context.Background()
 
-func init() { account.Params = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32} }
+func init() {
+	account.Params = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+}
 
 type outbox struct {
 	mu   sync.Mutex
