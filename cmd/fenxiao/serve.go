@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fenxiao/fenxiao/internal/account"
 	"github.com/fenxiao/fenxiao/internal/httpapi"
+	"github.com/fenxiao/fenxiao/internal/web"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -18,6 +20,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c.register(fs)
 	addr := fs.String("addr", env("FENXIAO_ADDR", "127.0.0.1:8080"), "address to listen on (FENXIAO_ADDR)")
 	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests finish on shutdown")
+	secure := fs.Bool("secure-cookies", env("FENXIAO_SECURE_COOKIES", "false") == "true", "mark session cookies Secure; set when served over HTTPS (FENXIAO_SECURE_COOKIES)")
 	runJobs := fs.Bool("jobs", env("FENXIAO_JOBS", "true") == "true", "run scheduled work (unpaid-order timeout, auto-complete, settlement) on this node; safe on several nodes (FENXIAO_JOBS)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -32,6 +35,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	api := httpapi.New(d, log)
+	site, err := web.New(web.Deps{DB: d, Log: log, Network: api.Network, Catalog: api.Catalog, Orders: api.Orders,
+		Accounts: &account.Service{DB: d, SMS: account.LogSMS{Log: log}}, Secure: *secure})
+	if err != nil {
+		return err
+	}
+	api.Web = site
 	srv := &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -39,6 +39,9 @@ type Server struct {
 	Catalog *catalog.Service
 	Orders  *order.Service
 
+	// Web mounts the HTML surfaces (console, portal, shop) on the same mux when set.
+	Web interface{ Register(*http.ServeMux) }
+
 	api     huma.API
 	metrics *prometheus.Registry
 	reqDur  *prometheus.HistogramVec
@@ -95,6 +98,9 @@ func (s *Server) Handler() http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
+	if s.Web != nil {
+		s.Web.Register(mux)
+	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
 	return s.observe(s.idempotent(mux))
 }

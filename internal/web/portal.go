@@ -1,0 +1,7 @@
+package web
+
+import "net/http"
+
+// routePortal is the distributor portal's route table.
+func (s *Server) routePortal(mux *http.ServeMux) {
+}
