@@ -110,7 +110,7 @@ func Yuan(fen int64) string {
 
 var funcs = template.FuncMap{
 	"yuan": Yuan,
-	"bp": func(bp int64) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },
+	"bp":   func(bp int64) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },
 	"datetime": func(t any) string {
 		switch v := t.(type) {
 		case time.Time:
