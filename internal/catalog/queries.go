@@ -44,6 +44,7 @@ const (
 	qRelease = `UPDATE skus SET reserved = reserved - $2, stock = stock + $2 WHERE id = $1 AND reserved >= $2`
 	qConsume = `UPDATE skus SET reserved = reserved - $2, sold = sold + $2 WHERE id = $1 AND reserved >= $2`
 	qRestock = `UPDATE skus SET sold = sold - $2, stock = stock + $2 WHERE id = $1 AND sold >= $2`
+	qUnsell  = `UPDATE skus SET sold = sold - $2 WHERE id = $1 AND sold >= $2`
 
 	qSKUState = `SELECT p.name, k.spec, k.stock, k.reserved, k.sold FROM skus k JOIN products p ON p.id = k.product_id WHERE k.id = $1`
 

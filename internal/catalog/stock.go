@@ -93,6 +93,14 @@ func Restock(ctx context.Context, tx *db.Tx, skuID, qty int64) error {
 	})
 }
 
+// Unsell records refunded units the merchant does not put back on sale (damaged, kept by the
+// customer): sold -= qty, stock unchanged. Errors: Invalid, NotFound, Conflict (stock_mismatch).
+func Unsell(ctx context.Context, tx *db.Tx, skuID, qty int64) error {
+	return move(ctx, tx, qUnsell, skuID, qty, func(name string, _, _, sold int64) error {
+		return errs.E(errs.Conflict, "stock_mismatch", "cannot take back %d sold units of %s: only %d are sold", qty, name, sold)
+	})
+}
+
 // move runs one conditional UPDATE; only when it changes nothing does it read the SKU, to say why.
 func move(ctx context.Context, tx *db.Tx, query string, skuID, qty int64,
 	refuse func(name string, stock, reserved, sold int64) error) error {

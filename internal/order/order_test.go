@@ -249,6 +249,13 @@ func TestStockFollowsTheOrder(t *testing.T) {
 	if st, _, sold := stock(); st != 7 || sold != 3 {
 		t.Fatalf("after restock refund: %d %d", st, sold)
 	}
+	// Without restock the units stop counting as sold but do not go back on sale.
+	if _, err := s.Orders.Refund(ctx, o3.ID, order.RefundInput{Reason: "破损不退回", Lines: []order.RefundLineInput{{LineID: o3.Lines[0].ID, Quantity: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _, sold := stock(); st != 7 || sold != 2 {
+		t.Fatalf("after refund without restock: %d %d", st, sold)
+	}
 	// Ship, deliver, auto-complete after the configured days; commissions get a settle date.
 	if _, err := s.Orders.Ship(ctx, o3.ID, order.ShipInput{Carrier: "顺丰", TrackingNo: "SF123"}); err != nil {
 		t.Fatal(err)

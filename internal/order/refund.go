@@ -124,10 +124,12 @@ func (s *Service) refund(ctx context.Context, tx *db.Tx, o Order, in RefundInput
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.E(errs.Conflict, "refund_exceeds_quantity", "line %d was refunded concurrently; reload the order", l.ID)
 		}
+		stock := catalog.Unsell
 		if in.Restock {
-			if err := catalog.Restock(ctx, tx, l.SKUID, p.qty); err != nil {
-				return err
-			}
+			stock = catalog.Restock
+		}
+		if err := stock(ctx, tx, l.SKUID, p.qty); err != nil {
+			return err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, qOrderRefunded, o.ID, amount, tx.Now); err != nil {
