@@ -25,6 +25,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
+	"github.com/fenxiao/fenxiao/internal/payout"
 )
 
 // Version is reported in the OpenAPI document.
@@ -38,6 +39,7 @@ type Server struct {
 	Network *network.Service
 	Catalog *catalog.Service
 	Orders  *order.Service
+	Payout  *payout.Service
 
 	// Web mounts the HTML surfaces (console, portal, shop) on the same mux when set.
 	Web interface{ Register(*http.ServeMux) }
@@ -57,6 +59,7 @@ func New(d *db.DB, log *slog.Logger) *Server {
 		Orders:  order.New(d),
 		metrics: prometheus.NewRegistry(),
 	}
+	s.Payout = payout.New(d, s.Orders.Ledger)
 	s.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "fenxiao_http_request_duration_seconds",
 		Help:    "HTTP request latency by route and status.",
@@ -89,6 +92,7 @@ func (s *Server) Handler() http.Handler {
 	s.routeAudit()
 	s.routeOrders()
 	s.routeMoney()
+	s.routeWithdrawals()
 
 	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, newProblem(http.StatusNotFound, "route_not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))

@@ -8,9 +8,9 @@ import (
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
-	"github.com/fenxiao/fenxiao/internal/ledger"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
+	"github.com/fenxiao/fenxiao/internal/payout"
 	"github.com/fenxiao/fenxiao/internal/settings"
 )
 
@@ -188,12 +188,15 @@ func TestRefundAfterSettlementClawsBack(t *testing.T) {
 	if b := s.balance(alice.ID); b.AvailableFen != 2000 || b.FrozenFen != 0 {
 		t.Fatalf("after settle: %+v", b)
 	}
-	// Alice is paid 1500 of it (standing in for a withdrawal, which a later issue builds).
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		_, _, err := s.Orders.Ledger.Post(ctx, tx, ledger.Posting{Key: "test-payout", Cause: "withdrawal",
-			Entries: []ledger.Entry{{OwnerID: alice.ID, Kind: ledger.Available, AmountFen: -1500}, {OwnerID: alice.ID, Kind: ledger.PaidOut, AmountFen: 1500}}})
-		return err
-	})
+	// Alice withdraws 1500 of it and is paid (no fee by default).
+	p := payout.New(s.DB, s.Orders.Ledger)
+	w, _, err := p.Request(ctx, payout.RequestInput{DistributorID: alice.ID, AmountFen: 1500, Method: payout.Wallet})
+	if err == nil {
+		_, err = p.Approve(ctx, w.ID)
+	}
+	if err == nil {
+		_, err = p.Pay(ctx, w.ID, payout.PayInput{Reference: "cash-1"})
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

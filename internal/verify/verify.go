@@ -74,18 +74,93 @@ var commissionChecks = []check{
 		SELECT 'order line ' || l.id || ': commissions ' || sum(c.amount_fen) || ' fen on a base of ' || l.base_fen
 		FROM commissions c JOIN order_lines l ON l.id = c.order_line_id
 		GROUP BY l.id, l.base_fen HAVING sum(c.amount_fen) > l.base_fen`},
-	{"each distributor's ledger balances sum to commission accrued minus reversed", `
+	// Withdrawal fees leave the distributor's accounts for merchant.fees (see package payout).
+	{"each distributor's ledger balances sum to commission accrued minus reversed minus fees of paid withdrawals", `
 		WITH led AS (SELECT owner_id, sum(balance_fen) AS fen FROM ledger_accounts WHERE owner_id <> 0 GROUP BY owner_id),
-		     com AS (SELECT distributor_id, sum(amount_fen - reversed_fen) AS fen FROM commissions GROUP BY distributor_id)
-		SELECT 'distributor ' || COALESCE(led.owner_id, com.distributor_id) || ': ledger ' || COALESCE(led.fen, 0) || ' fen, commissions ' || COALESCE(com.fen, 0) || ' fen'
-		FROM led FULL OUTER JOIN com ON com.distributor_id = led.owner_id
-		WHERE COALESCE(led.fen, 0) <> COALESCE(com.fen, 0)`},
+		     com AS (SELECT distributor_id, sum(amount_fen - reversed_fen) AS fen FROM commissions GROUP BY distributor_id),
+		     fee AS (SELECT distributor_id, sum(fee_fen) AS fen FROM withdrawals WHERE status = 'paid' GROUP BY distributor_id),
+		     who AS (SELECT owner_id AS id FROM led UNION SELECT distributor_id FROM com UNION SELECT distributor_id FROM fee)
+		SELECT 'distributor ' || who.id || ': ledger ' || COALESCE(led.fen, 0) || ' fen, commissions ' || COALESCE(com.fen, 0) ||
+			' fen, fees of paid withdrawals ' || COALESCE(fee.fen, 0) || ' fen'
+		FROM who LEFT JOIN led ON led.owner_id = who.id LEFT JOIN com ON com.distributor_id = who.id LEFT JOIN fee ON fee.distributor_id = who.id
+		WHERE COALESCE(led.fen, 0) <> COALESCE(com.fen, 0) - COALESCE(fee.fen, 0)`},
 	{"a distributor's frozen balance equals its unsettled commissions", `
 		WITH led AS (SELECT owner_id, balance_fen AS fen FROM ledger_accounts WHERE kind = 'frozen'),
 		     com AS (SELECT distributor_id, sum(amount_fen - reversed_fen) AS fen FROM commissions WHERE status IN ('frozen', 'reversed') GROUP BY distributor_id)
 		SELECT 'distributor ' || COALESCE(led.owner_id, com.distributor_id) || ': frozen ' || COALESCE(led.fen, 0) || ' fen, unsettled commissions ' || COALESCE(com.fen, 0) || ' fen'
 		FROM led FULL OUTER JOIN com ON com.distributor_id = led.owner_id
 		WHERE COALESCE(led.fen, 0) <> COALESCE(com.fen, 0)`},
+}
+
+// withdrawalChecks tie the withdrawing, paid_out and fees accounts to the withdrawals table and
+// each withdrawal to its postings (package payout documents them), and guard DESIGN.md §6's
+// "available never goes below zero through a withdrawal".
+var withdrawalChecks = []check{
+	{"a distributor's withdrawing balance equals its requested and approved withdrawals", `
+		WITH led AS (SELECT owner_id, balance_fen AS fen FROM ledger_accounts WHERE kind = 'withdrawing'),
+		     w AS (SELECT distributor_id, sum(amount_fen) AS fen FROM withdrawals WHERE status IN ('requested', 'approved') GROUP BY distributor_id)
+		SELECT 'distributor ' || COALESCE(led.owner_id, w.distributor_id) || ': withdrawing ' || COALESCE(led.fen, 0) ||
+			' fen, open withdrawals ' || COALESCE(w.fen, 0) || ' fen'
+		FROM led FULL OUTER JOIN w ON w.distributor_id = led.owner_id
+		WHERE COALESCE(led.fen, 0) <> COALESCE(w.fen, 0)`},
+	{"a distributor's paid_out balance equals the amounts less fees of its paid withdrawals", `
+		WITH led AS (SELECT owner_id, balance_fen AS fen FROM ledger_accounts WHERE kind = 'paid_out'),
+		     w AS (SELECT distributor_id, sum(amount_fen - fee_fen) AS fen FROM withdrawals WHERE status = 'paid' GROUP BY distributor_id)
+		SELECT 'distributor ' || COALESCE(led.owner_id, w.distributor_id) || ': paid_out ' || COALESCE(led.fen, 0) ||
+			' fen, paid withdrawals net of fees ' || COALESCE(w.fen, 0) || ' fen'
+		FROM led FULL OUTER JOIN w ON w.distributor_id = led.owner_id
+		WHERE COALESCE(led.fen, 0) <> COALESCE(w.fen, 0)`},
+	{"the merchant's fees balance equals the fees of paid withdrawals", `
+		SELECT 'merchant fees account holds ' || COALESCE((SELECT balance_fen FROM ledger_accounts WHERE owner_id = 0 AND kind = 'fees'), 0) ||
+			' fen; paid withdrawals charged ' || COALESCE((SELECT sum(fee_fen) FROM withdrawals WHERE status = 'paid'), 0) || ' fen'
+		WHERE COALESCE((SELECT balance_fen FROM ledger_accounts WHERE owner_id = 0 AND kind = 'fees'), 0)
+			<> COALESCE((SELECT sum(fee_fen) FROM withdrawals WHERE status = 'paid'), 0)`},
+	// Per withdrawal: the request moved its amount into withdrawing; a rejected or failed one moved
+	// it back; a paid one moved it out, net to paid_out and fee to merchant.fees; nothing else.
+	{"every withdrawal's ledger postings match its amount, fee and status", `
+		WITH p AS (
+			SELECT t.cause_id AS wid, t.cause, a.kind, e.owner_id, sum(e.amount_fen) AS fen
+			FROM ledger_transactions t
+			JOIN ledger_entries e ON e.transaction_id = t.id
+			JOIN ledger_accounts a ON a.id = e.account_id
+			WHERE t.cause IN ('withdrawal', 'withdrawal_return', 'withdrawal_paid')
+			GROUP BY t.cause_id, t.cause, a.kind, e.owner_id),
+		s AS (
+			SELECT w.id, w.status, w.amount_fen, w.fee_fen,
+				COALESCE(sum(CASE WHEN p.cause = 'withdrawal' AND p.kind = 'available' THEN p.fen END), 0) AS req_avail,
+				COALESCE(sum(CASE WHEN p.cause = 'withdrawal' AND p.kind = 'withdrawing' THEN p.fen END), 0) AS req_wd,
+				COALESCE(sum(CASE WHEN p.cause = 'withdrawal_return' AND p.kind = 'withdrawing' THEN p.fen END), 0) AS ret_wd,
+				COALESCE(sum(CASE WHEN p.cause = 'withdrawal_return' AND p.kind = 'available' THEN p.fen END), 0) AS ret_avail,
+				COALESCE(sum(CASE WHEN p.cause = 'withdrawal_paid' AND p.kind = 'withdrawing' THEN p.fen END), 0) AS paid_wd,
+				COALESCE(sum(CASE WHEN p.cause = 'withdrawal_paid' AND p.kind = 'paid_out' THEN p.fen END), 0) AS paid_out,
+				COALESCE(sum(CASE WHEN p.cause = 'withdrawal_paid' AND p.kind = 'fees' THEN p.fen END), 0) AS paid_fee,
+				COALESCE(sum(CASE WHEN p.owner_id NOT IN (0, w.distributor_id) OR (p.owner_id = 0) <> (p.kind = 'fees')
+					OR NOT ((p.cause IN ('withdrawal', 'withdrawal_return') AND p.kind IN ('available', 'withdrawing'))
+						OR (p.cause = 'withdrawal_paid' AND p.kind IN ('withdrawing', 'paid_out', 'fees'))) THEN 1 END), 0) AS strays
+			FROM withdrawals w LEFT JOIN p ON p.wid = CAST(w.id AS TEXT)
+			GROUP BY w.id, w.status, w.amount_fen, w.fee_fen)
+		SELECT 'withdrawal ' || id || ' (' || status || ', ' || amount_fen || ' fen, fee ' || fee_fen || ') has postings: request ' ||
+			req_avail || '/' || req_wd || ', return ' || ret_wd || '/' || ret_avail || ', paid ' || paid_wd || '/' || paid_out || '/' || paid_fee ||
+			CASE WHEN strays > 0 THEN ', and entries on accounts it cannot touch' ELSE '' END
+		FROM s
+		WHERE req_avail <> -amount_fen OR req_wd <> amount_fen
+			OR ret_wd <> CASE WHEN status IN ('rejected', 'failed') THEN -amount_fen ELSE 0 END OR ret_avail <> -ret_wd
+			OR paid_wd <> CASE WHEN status = 'paid' THEN -amount_fen ELSE 0 END
+			OR paid_out <> CASE WHEN status = 'paid' THEN amount_fen - fee_fen ELSE 0 END
+			OR paid_fee <> CASE WHEN status = 'paid' THEN fee_fen ELSE 0 END
+			OR strays > 0`},
+	// Ledger entries of one account are numbered in commit order (each posting holds the
+	// account's row while it writes them), so the running sum up to a request's entry is the
+	// balance that request left. A clawback may take available negative; a withdrawal never may.
+	{"no withdrawal request took a distributor's available balance below zero", `
+		WITH run AS (
+			SELECT e.owner_id, e.transaction_id,
+				sum(e.amount_fen) OVER (PARTITION BY e.account_id ORDER BY e.id) AS after_fen
+			FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
+			WHERE a.kind = 'available')
+		SELECT 'withdrawal ' || t.cause_id || ' left distributor ' || run.owner_id || ' with ' || run.after_fen || ' fen available'
+		FROM run JOIN ledger_transactions t ON t.id = run.transaction_id
+		WHERE t.cause = 'withdrawal' AND run.after_fen < 0`},
 }
 
 // Run executes every check and returns the breaches found; an error means a check could not run.
@@ -154,5 +229,6 @@ func run(ctx context.Context, d *db.DB, list []check) ([]Breach, error) {
 
 func all() []check {
 	out := append([]check{}, checks...)
-	return append(out, commissionChecks...)
+	out = append(out, commissionChecks...)
+	return append(out, withdrawalChecks...)
 }
