@@ -40,6 +40,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	site.UsePortalMoney(nil, web.PayoutWithdrawals{Svc: api.Payout})
 	api.Web = site
 	srv := &http.Server{
 		Handler:           api.Handler(),

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -100,22 +99,14 @@ type WithdrawalView struct {
 	FinishedAt  *time.Time
 }
 
+// UsePortalMoney plugs statements and withdrawals into the portal; nil leaves a page off.
+func (s *Server) UsePortalMoney(st PortalStatements, wd PortalWithdrawals) {
+	s.money = portalMoneySources{statements: st, withdrawals: wd}
+}
+
 type portalMoneySources struct {
 	statements  PortalStatements
 	withdrawals PortalWithdrawals
 }
 
-// portalMoney holds each Server's sources. It lives here rather than as fields of Server so the
-// portal touches only its own files; moving it onto Server is a two-line change.
-var portalMoney sync.Map // *Server → portalMoneySources
-
-// UsePortalMoney plugs statements and withdrawals into the portal; nil leaves a page off.
-func (s *Server) UsePortalMoney(st PortalStatements, wd PortalWithdrawals) {
-	portalMoney.Store(s, portalMoneySources{statements: st, withdrawals: wd})
-}
-
-func (s *Server) portalSources() portalMoneySources {
-	v, _ := portalMoney.Load(s)
-	m, _ := v.(portalMoneySources)
-	return m
-}
+func (s *Server) portalSources() portalMoneySources { return s.money }

@@ -43,6 +43,7 @@ type Server struct {
 
 	bundle *i18n.Bundle
 	tmpl   templates
+	money  portalMoneySources // statements and withdrawals for the portal, see UsePortalMoney
 }
 
 // Deps are the services the web needs; New builds the rest.
