@@ -11,6 +11,7 @@ import (
 
 	"github.com/fenxiao/fenxiao/internal/account"
 	"github.com/fenxiao/fenxiao/internal/httpapi"
+	"github.com/fenxiao/fenxiao/internal/payment"
 	"github.com/fenxiao/fenxiao/internal/web"
 )
 
@@ -20,6 +21,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c.register(fs)
 	addr := fs.String("addr", env("FENXIAO_ADDR", "127.0.0.1:8080"), "address to listen on (FENXIAO_ADDR)")
 	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests finish on shutdown")
+	baseURL := fs.String("base-url", env("FENXIAO_BASE_URL", ""), "public URL of the shop, e.g. https://shop.example.com; empty: taken from each request (FENXIAO_BASE_URL)")
 	secure := fs.Bool("secure-cookies", env("FENXIAO_SECURE_COOKIES", "false") == "true", "mark session cookies Secure; set when served over HTTPS (FENXIAO_SECURE_COOKIES)")
 	runJobs := fs.Bool("jobs", env("FENXIAO_JOBS", "true") == "true", "run scheduled work (unpaid-order timeout, auto-complete, settlement) on this node; safe on several nodes (FENXIAO_JOBS)")
 	if err := parse(fs, args); err != nil {
@@ -41,6 +43,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	site.UsePortalMoney(nil, web.PayoutWithdrawals{Svc: api.Payout})
+	secret, err := payment.Secret(ctx, d, secretEnv("FENXIAO_PAYMENT_SECRET"))
+	if err != nil {
+		return err
+	}
+	site.ConfigureShop(web.ShopConfig{Secret: secret, Provider: payment.Sandbox{}, BaseURL: *baseURL})
+	log.Warn("the shop takes payments through the SANDBOX provider: pressing Pay marks an order paid and no money moves; connect a real payment provider before selling")
 	api.Web = site
 	srv := &http.Server{
 		Handler:           api.Handler(),

@@ -24,10 +24,6 @@ type ShopConfig struct {
 	Client *http.Client
 }
 
-// shopStates holds each Server's ShopConfig beside it, because the Server struct lives in
-// web.go, which the shop does not own; it can become a field there.
-var shopStates sync.Map // *Server → *shopState
-
 type shopState struct {
 	mu  sync.Mutex
 	cfg ShopConfig
@@ -41,10 +37,7 @@ func (s *Server) ConfigureShop(c ShopConfig) {
 	st.cfg = c
 }
 
-func (s *Server) shopState() *shopState {
-	v, _ := shopStates.LoadOrStore(s, &shopState{})
-	return v.(*shopState)
-}
+func (s *Server) shopState() *shopState { return &s.shop }
 
 // shopConfig returns the configuration with its defaults; the generated secret is read from the
 // database once.

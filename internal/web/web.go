@@ -44,6 +44,7 @@ type Server struct {
 	bundle *i18n.Bundle
 	tmpl   templates
 	money  portalMoneySources // statements and withdrawals for the portal, see UsePortalMoney
+	shop   shopState          // how the shop takes payments, see ConfigureShop
 }
 
 // Deps are the services the web needs; New builds the rest.
