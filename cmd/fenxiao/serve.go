@@ -21,6 +21,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c.register(fs)
 	addr := fs.String("addr", env("FENXIAO_ADDR", "127.0.0.1:8080"), "address to listen on (FENXIAO_ADDR)")
 	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests finish on shutdown")
+	demoMode := fs.Bool("demo", env("FENXIAO_DEMO", "false") == "true", "fill an empty shop with demo data (products, distributors, 60 days of orders) and print the logins; never touches a shop that has an owner (FENXIAO_DEMO)")
 	baseURL := fs.String("base-url", env("FENXIAO_BASE_URL", ""), "public URL of the shop, e.g. https://shop.example.com; empty: taken from each request (FENXIAO_BASE_URL)")
 	secure := fs.Bool("secure-cookies", env("FENXIAO_SECURE_COOKIES", "false") == "true", "mark session cookies Secure; set when served over HTTPS (FENXIAO_SECURE_COOKIES)")
 	runJobs := fs.Bool("jobs", env("FENXIAO_JOBS", "true") == "true", "run scheduled work (unpaid-order timeout, auto-complete, settlement) on this node; safe on several nodes (FENXIAO_JOBS)")
@@ -50,6 +51,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	site.ConfigureShop(web.ShopConfig{Secret: secret, Provider: payment.Sandbox{}, BaseURL: *baseURL})
 	log.Warn("the shop takes payments through the SANDBOX provider: pressing Pay marks an order paid and no money moves; connect a real payment provider before selling")
 	api.Web = site
+	if *demoMode {
+		if err := seedDemo(ctx, d, api, site, stdout); err != nil {
+			return err
+		}
+	}
 	srv := &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
