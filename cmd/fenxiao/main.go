@@ -24,9 +24,11 @@ Usage:
   fenxiao <command> [flags]
 
 Commands:
-  serve     run the HTTP server (JSON API under /api/v1, /healthz, /readyz, /metrics)
+  serve     run the HTTP server: console /admin, distributor portal /m, shop /s,
+            JSON API /api/v1, /healthz, /readyz, /metrics; --demo fills an empty shop
   migrate   apply database migrations and exit
   apikey    create, list or revoke admin API keys:  fenxiao apikey create --name erp
+  user      create console staff accounts:  fenxiao user create --login boss@shop.cn --name 王店长
   verify    check the ledger and network invariants; exits 1 naming any breach
   version   print the version
 
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdMigrate(ctx, args[1:], stdout, stderr)
 	case "apikey":
 		return cmdAPIKey(ctx, args[1:], stdout, stderr)
+	case "user":
+		return cmdUser(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "verify":
 		return cmdVerify(ctx, args[1:], stdout, stderr)
 	case "version":

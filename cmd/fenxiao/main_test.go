@@ -136,3 +136,19 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+func TestUserCreate(t *testing.T) {
+	flags := dbFlags(t)
+	t.Setenv("FENXIAO_USER_PASSWORD", "a long password")
+	out, err := runCmd(t, append([]string{"user", "create", "--login", "boss@shop.cn", "--name", "王店长"}, flags...)...)
+	if err != nil || !strings.Contains(out, "created owner boss@shop.cn") {
+		t.Fatalf("user create: %v %s", err, out)
+	}
+	if _, err := runCmd(t, append([]string{"user", "create", "--login", "boss@shop.cn", "--name", "x"}, flags...)...); err == nil {
+		t.Fatal("duplicate login accepted")
+	}
+	t.Setenv("FENXIAO_USER_PASSWORD", "short")
+	if _, err := runCmd(t, append([]string{"user", "create", "--login", "ops@shop.cn", "--name", "x", "--role", "operator"}, flags...)...); err == nil {
+		t.Fatal("weak password accepted")
+	}
+}
