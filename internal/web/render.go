@@ -217,10 +217,15 @@ func (s *Server) fill(w http.ResponseWriter, r *http.Request, p *Page) {
 	if p.Distributor == nil {
 		p.Distributor = DistributorFrom(r)
 	}
-	// Domain errors speak English; a catalog entry "err.<code>" says it in the page's language.
+	// Domain errors speak English; a catalog entry says it in the page's language: the surface's
+	// own "<surface>.err.<code>" first (message ids share one bundle), then the shared "err.<code>".
+	surface := strings.SplitN(strings.TrimPrefix(p.Path, "/"), "/", 2)[0]
 	for field, code := range p.codes {
-		if msg := p.T("err." + code); msg != "err."+code {
-			p.Errors[field] = msg
+		for _, id := range []string{surface + ".err." + code, "err." + code} {
+			if msg := p.T(id); msg != id {
+				p.Errors[field] = msg
+				break
+			}
 		}
 	}
 }
