@@ -47,6 +47,7 @@ func newApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	site.UsePortalMoney(nil, web.PayoutWithdrawals{Svc: api.Payout})
+	site.UsePayout(api.Payout)
 	secret, err := payment.Secret(context.Background(), d, "")
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,14 @@ func (s *Server) routeAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/orders/{id}/cancel", s.staff(adminOperators, s.adminCancel))
 	mux.HandleFunc("POST /admin/orders/{id}/refund", s.staff(adminOperators, s.adminRefund))
 
+	// Finance: withdrawals and settlements (admin_finance.go).
+	mux.HandleFunc("GET /admin/withdrawals", s.staff(adminFinance, s.adminWithdrawals))
+	mux.HandleFunc("GET /admin/withdrawals/{id}", s.staff(adminFinance, s.adminWithdrawal))
+	mux.HandleFunc("POST /admin/withdrawals/{id}/approve", s.staff(adminFinance, s.adminWithdrawalApprove))
+	mux.HandleFunc("POST /admin/withdrawals/{id}/reject", s.staff(adminFinance, s.adminWithdrawalReject))
+	mux.HandleFunc("POST /admin/withdrawals/{id}/pay", s.staff(adminFinance, s.adminWithdrawalPay))
+	mux.HandleFunc("POST /admin/withdrawals/{id}/fail", s.staff(adminFinance, s.adminWithdrawalFail))
+
 	mux.HandleFunc("GET /admin/settings", s.staff(adminOwners, s.adminSettings))
 	mux.HandleFunc("POST /admin/settings/network", s.staff(adminOwners, s.adminSaveNetwork))
 	mux.HandleFunc("POST /admin/settings/commission", s.staff(adminOwners, s.adminSaveCommission))

@@ -45,6 +45,7 @@ type Server struct {
 	tmpl   templates
 	money  portalMoneySources // statements and withdrawals for the portal, see UsePortalMoney
 	shop   shopState          // how the shop takes payments, see ConfigureShop
+	funds  adminFunds         // withdrawals and settlements for the console, see UsePayout
 }
 
 // Deps are the services the web needs; New builds the rest.
