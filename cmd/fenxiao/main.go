@@ -28,6 +28,7 @@ Commands:
   migrate   apply database migrations and exit
   apikey    create, list or revoke admin API keys:  fenxiao apikey create --name erp
   verify    check the ledger and network invariants; exits 1 naming any breach
+  settle    settle commission and draw statements:  fenxiao settle [--cutoff T] [--distributor-id N] [--due]
   version   print the version
 
 Every command reads its settings from flags or FENXIAO_* environment variables; secrets may
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdAPIKey(ctx, args[1:], stdout, stderr)
 	case "verify":
 		return cmdVerify(ctx, args[1:], stdout, stderr)
+	case "settle":
+		return cmdSettle(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "fenxiao", version)
 		return nil

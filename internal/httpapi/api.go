@@ -25,6 +25,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
+	"github.com/fenxiao/fenxiao/internal/settlement"
 )
 
 // Version is reported in the OpenAPI document.
@@ -38,6 +39,8 @@ type Server struct {
 	Network *network.Service
 	Catalog *catalog.Service
 	Orders  *order.Service
+	// Settlement settles commission and draws statements; its background runs outlive requests.
+	Settlement *settlement.Service
 
 	api     huma.API
 	metrics *prometheus.Registry
@@ -46,13 +49,15 @@ type Server struct {
 
 // New wires every route into one handler.
 func New(d *db.DB, log *slog.Logger) *Server {
+	orders := order.New(d)
 	s := &Server{
 		DB: d, Log: log,
-		Keys:    &apikey.Service{DB: d},
-		Network: &network.Service{DB: d},
-		Catalog: &catalog.Service{DB: d, InUse: order.ProductInUse},
-		Orders:  order.New(d),
-		metrics: prometheus.NewRegistry(),
+		Keys:       &apikey.Service{DB: d},
+		Network:    &network.Service{DB: d},
+		Catalog:    &catalog.Service{DB: d, InUse: order.ProductInUse},
+		Orders:     orders,
+		Settlement: settlement.New(d, orders.Ledger, log),
+		metrics:    prometheus.NewRegistry(),
 	}
 	s.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "fenxiao_http_request_duration_seconds",
@@ -86,6 +91,7 @@ func (s *Server) Handler() http.Handler {
 	s.routeAudit()
 	s.routeOrders()
 	s.routeMoney()
+	s.routeSettlements()
 
 	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, newProblem(http.StatusNotFound, "route_not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))

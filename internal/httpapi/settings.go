@@ -15,6 +15,7 @@ type Settings struct {
 	Network    settings.Network    `json:"network"`
 	Commission settings.Commission `json:"commission"`
 	Binding    settings.Binding    `json:"binding"`
+	Settlement settings.Settlement `json:"settlement"`
 }
 
 // SettingsPatch replaces the sections it carries and leaves the others alone.
@@ -22,6 +23,7 @@ type SettingsPatch struct {
 	Network    *settings.Network    `json:"network,omitempty"`
 	Commission *settings.Commission `json:"commission,omitempty" doc:"changing a rate creates a new plan version; past orders keep theirs"`
 	Binding    *settings.Binding    `json:"binding,omitempty"`
+	Settlement *settings.Settlement `json:"settlement,omitempty" doc:"when scheduled settlement runs happen; runs already made stay"`
 }
 
 type settingsOut struct{ Body Settings }
@@ -41,7 +43,10 @@ func (s *Server) loadSettings(ctx context.Context, q db.Querier) (Settings, erro
 	if out.Commission, err = settings.LoadCommission(ctx, q); err != nil {
 		return out, err
 	}
-	out.Binding, err = settings.LoadBinding(ctx, q)
+	if out.Binding, err = settings.LoadBinding(ctx, q); err != nil {
+		return out, err
+	}
+	out.Settlement, err = settings.LoadSettlement(ctx, q)
 	return out, err
 }
 
@@ -70,6 +75,11 @@ func (s *Server) routeSettings() {
 			}
 			if p := in.Body.Binding; p != nil {
 				if err := settings.SaveBinding(ctx, tx, *p); err != nil {
+					return err
+				}
+			}
+			if p := in.Body.Settlement; p != nil {
+				if err := settings.SaveSettlement(ctx, tx, *p); err != nil {
 					return err
 				}
 			}
