@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/demo"
@@ -13,7 +14,11 @@ import (
 
 // seedDemo fills an empty shop with the demo data set and prints how to sign in.
 func seedDemo(ctx context.Context, d *db.DB, api *httpapi.Server, site *web.Server, out io.Writer) error {
-	deps := demo.Deps{DB: d, Accounts: site.Accounts, Network: api.Network, Catalog: api.Catalog, Orders: api.Orders, Payout: api.Payout}
+	deps := demo.Deps{DB: d, Accounts: site.Accounts, Network: api.Network, Catalog: api.Catalog, Orders: api.Orders, Payout: api.Payout,
+		Settle: func(ctx context.Context, cutoff time.Time) error {
+			_, err := api.Settlement.Run(ctx, cutoff, 0)
+			return err
+		}}
 	state, err := demo.Check(ctx, deps)
 	if err != nil {
 		return err

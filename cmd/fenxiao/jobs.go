@@ -10,6 +10,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/httpapi"
 	"github.com/fenxiao/fenxiao/internal/idempotency"
 	"github.com/fenxiao/fenxiao/internal/jobs"
+	"github.com/fenxiao/fenxiao/internal/web"
 )
 
 // scheduled lists the periodic work of a node. Each job drains its backlog in bounded batches.
@@ -29,6 +30,11 @@ func scheduled(d *db.DB, api *httpapi.Server, log *slog.Logger) *jobs.Runner {
 	return &jobs.Runner{DB: d, Log: log, Jobs: []jobs.Job{
 		{Name: "unpaid-order-timeout", Every: 30 * time.Second, Run: drain(api.Orders.CancelExpired)},
 		{Name: "auto-complete-delivered", Every: 10 * time.Minute, Run: drain(api.Orders.AutoComplete)},
+		{Name: "settlement-schedule", Every: 5 * time.Minute, Run: func(ctx context.Context) error {
+			_, _, err := api.Settlement.RunDue(audit.WithActor(ctx, "system:settlement-schedule"))
+			return err
+		}},
+		{Name: "purge-sessions", Every: time.Hour, Run: func(ctx context.Context) error { return web.PurgeSessions(ctx, d) }},
 		{Name: "purge-idempotency-keys", Every: time.Hour, Run: func(ctx context.Context) error {
 			_, err := (&idempotency.Store{DB: d}).Purge(ctx, 24*time.Hour)
 			return err

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/alexedwards/argon2id"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
 	"github.com/fenxiao/fenxiao/internal/payout"
+	"github.com/fenxiao/fenxiao/internal/settlement"
 	"github.com/fenxiao/fenxiao/internal/verify"
 )
 
@@ -24,6 +26,8 @@ func TestSeedIsConsistent(t *testing.T) {
 	orders := order.New(d)
 	deps := demo.Deps{DB: d, Accounts: &account.Service{DB: d}, Network: &network.Service{DB: d},
 		Catalog: &catalog.Service{DB: d}, Orders: orders, Payout: payout.New(d, orders.Ledger)}
+	settle := settlement.New(d, orders.Ledger, nil)
+	deps.Settle = func(ctx context.Context, cutoff time.Time) error { _, err := settle.Run(ctx, cutoff, 0); return err }
 	if err := demo.Seed(ctx, deps); err != nil {
 		t.Fatal(err)
 	}

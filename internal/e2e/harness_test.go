@@ -46,7 +46,7 @@ func newApp(t *testing.T) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site.UsePortalMoney(nil, web.PayoutWithdrawals{Svc: api.Payout})
+	site.UsePortalMoney(web.SettlementStatements{Svc: api.Settlement}, web.PayoutWithdrawals{Svc: api.Payout})
 	site.UsePayout(api.Payout)
 	secret, err := payment.Secret(context.Background(), d, "")
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
 	"github.com/fenxiao/fenxiao/internal/payout"
+	"github.com/fenxiao/fenxiao/internal/settlement"
 )
 
 // Version is reported in the OpenAPI document.
@@ -43,6 +44,8 @@ type Server struct {
 
 	// Web mounts the HTML surfaces (console, portal, shop) on the same mux when set.
 	Web interface{ Register(*http.ServeMux) }
+	// Settlement settles commission and draws statements; its background runs outlive requests.
+	Settlement *settlement.Service
 
 	api     huma.API
 	metrics *prometheus.Registry
@@ -51,13 +54,15 @@ type Server struct {
 
 // New wires every route into one handler.
 func New(d *db.DB, log *slog.Logger) *Server {
+	orders := order.New(d)
 	s := &Server{
 		DB: d, Log: log,
-		Keys:    &apikey.Service{DB: d},
-		Network: &network.Service{DB: d},
-		Catalog: &catalog.Service{DB: d, InUse: order.ProductInUse},
-		Orders:  order.New(d),
-		metrics: prometheus.NewRegistry(),
+		Keys:       &apikey.Service{DB: d},
+		Network:    &network.Service{DB: d},
+		Catalog:    &catalog.Service{DB: d, InUse: order.ProductInUse},
+		Orders:     orders,
+		Settlement: settlement.New(d, orders.Ledger, log),
+		metrics:    prometheus.NewRegistry(),
 	}
 	s.Payout = payout.New(d, s.Orders.Ledger)
 	s.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -93,6 +98,7 @@ func (s *Server) Handler() http.Handler {
 	s.routeOrders()
 	s.routeMoney()
 	s.routeWithdrawals()
+	s.routeSettlements()
 
 	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, newProblem(http.StatusNotFound, "route_not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))

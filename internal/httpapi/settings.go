@@ -16,6 +16,7 @@ type Settings struct {
 	Commission settings.Commission `json:"commission"`
 	Binding    settings.Binding    `json:"binding"`
 	Withdrawal settings.Withdrawal `json:"withdrawal"`
+	Settlement settings.Settlement `json:"settlement"`
 }
 
 // SettingsPatch replaces the sections it carries and leaves the others alone.
@@ -24,6 +25,7 @@ type SettingsPatch struct {
 	Commission *settings.Commission `json:"commission,omitempty" doc:"changing a rate creates a new plan version; past orders keep theirs"`
 	Binding    *settings.Binding    `json:"binding,omitempty"`
 	Withdrawal *settings.Withdrawal `json:"withdrawal,omitempty" doc:"withdrawals already requested keep the fee they were quoted"`
+	Settlement *settings.Settlement `json:"settlement,omitempty" doc:"when scheduled settlement runs happen; runs already made stay"`
 }
 
 type settingsOut struct{ Body Settings }
@@ -46,7 +48,10 @@ func (s *Server) loadSettings(ctx context.Context, q db.Querier) (Settings, erro
 	if out.Binding, err = settings.LoadBinding(ctx, q); err != nil {
 		return out, err
 	}
-	out.Withdrawal, err = settings.LoadWithdrawal(ctx, q)
+	if out.Withdrawal, err = settings.LoadWithdrawal(ctx, q); err != nil {
+		return out, err
+	}
+	out.Settlement, err = settings.LoadSettlement(ctx, q)
 	return out, err
 }
 
@@ -80,6 +85,11 @@ func (s *Server) routeSettings() {
 			}
 			if p := in.Body.Withdrawal; p != nil {
 				if err := settings.SaveWithdrawal(ctx, tx, *p); err != nil {
+					return err
+				}
+			}
+			if p := in.Body.Settlement; p != nil {
+				if err := settings.SaveSettlement(ctx, tx, *p); err != nil {
 					return err
 				}
 			}

@@ -3,31 +3,31 @@ package httpapi_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
-	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/ledger"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/payout"
+	"github.com/fenxiao/fenxiao/internal/settlement"
 )
 
 // earn gives level-1 d exactly fen available: an order of fen × 10 through d's code earns fen at
-// the default 1000 bp, and a stand-in settlement (as in the order tests) makes it available.
+// the default 1000 bp; it is shipped and completed through the API, the refund window passes on
+// the test clock and a real settlement makes the commission available.
 func (a *testAPI) earn(d network.Distributor, fen int64) {
 	a.t.Helper()
 	item := a.product(fmt.Sprintf("茶%d", fen), fen*10, 1, nil)
-	a.pay(a.order(map[string]any{"customer_name": "顾客", "customer_phone": "13700000001", "ship_address": "杭州市西湖区1号",
+	o := a.pay(a.order(map[string]any{"customer_name": "顾客", "customer_phone": "13700000001", "ship_address": "杭州市西湖区1号",
 		"lines": []map[string]any{{"sku_id": item.ID, "quantity": 1}}, "ref": d.Code}))
-	err := a.DB.InTx(ctx, func(tx *db.Tx) error {
-		_, _, err := ledger.New(a.DB).Post(ctx, tx, ledger.Posting{Key: fmt.Sprintf("test-settle:%d:%d", d.ID, fen), Cause: "settlement",
-			Entries: []ledger.Entry{{OwnerID: d.ID, Kind: ledger.Frozen, AmountFen: -fen}, {OwnerID: d.ID, Kind: ledger.Available, AmountFen: fen}}})
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(`UPDATE commissions SET status = 'available', settled_at = $1 WHERE status = 'frozen' AND distributor_id = $2`, tx.Now, d.ID)
-		return err
-	})
-	if err != nil {
-		a.t.Fatal(err)
+	if r := a.do("POST", fmt.Sprintf("/api/v1/orders/%d/ship", o.ID), map[string]any{"carrier": "顺丰", "tracking_no": fmt.Sprint("SF", o.ID)}); r.Status != 200 {
+		a.t.Fatalf("ship: %s", r.Body)
+	}
+	if r := a.do("POST", fmt.Sprintf("/api/v1/orders/%d/complete", o.ID), nil); r.Status != 200 {
+		a.t.Fatalf("complete: %s", r.Body)
+	}
+	a.Clock.Advance(8 * 24 * time.Hour)
+	if r, err := settlement.New(a.DB, ledger.New(a.DB), nil).Run(ctx, time.Time{}, d.ID); err != nil || r.Status != settlement.Completed {
+		a.t.Fatalf("settle: %v %+v", err, r)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/clock"
@@ -13,6 +14,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
 	"github.com/fenxiao/fenxiao/internal/settings"
+	"github.com/fenxiao/fenxiao/internal/settlement"
 	"github.com/fenxiao/fenxiao/internal/verify"
 )
 
@@ -20,19 +22,21 @@ var ctx = context.Background()
 
 // shop is a fresh database with the services an order test needs.
 type shop struct {
-	t       testing.TB
-	DB      *db.DB
-	Clock   *clock.Manual
-	Orders  *order.Service
-	Catalog *catalog.Service
-	Network *network.Service
-	phones  int
-	settles int
+	t          testing.TB
+	DB         *db.DB
+	Clock      *clock.Manual
+	Orders     *order.Service
+	Catalog    *catalog.Service
+	Network    *network.Service
+	Settlement *settlement.Service
+	phones     int
 }
 
 func newShop(t testing.TB) *shop {
 	d, clk := dbtest.Open(t)
-	return &shop{t: t, DB: d, Clock: clk, Orders: order.New(d), Catalog: &catalog.Service{DB: d}, Network: &network.Service{DB: d}}
+	orders := order.New(d)
+	return &shop{t: t, DB: d, Clock: clk, Orders: orders, Catalog: &catalog.Service{DB: d}, Network: &network.Service{DB: d},
+		Settlement: settlement.New(d, orders.Ledger, nil)}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -148,34 +152,45 @@ func (s *shop) verify() {
 	}
 }
 
-// settle stands in for a settlement run: it moves every frozen commission to available the way
-// the settlement issue will (one posting per distributor), so refunds after it claw back.
+// settle completes every paid order, moves the clock past freeze_days and runs a real settlement
+// for everyone, so refunds after it claw back.
 func (s *shop) settle() {
 	s.t.Helper()
-	s.settles++
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		rows, err := tx.Query(`SELECT distributor_id, sum(amount_fen - reversed_fen) FROM commissions WHERE status = 'frozen' GROUP BY distributor_id`)
-		if err != nil {
-			return err
-		}
-		sums := map[int64]int64{}
-		for rows.Next() {
-			var id, fen int64
-			rows.Scan(&id, &fen)
-			sums[id] = fen
-		}
-		rows.Close()
-		for id, fen := range sums {
-			_, _, err := s.Orders.Ledger.Post(ctx, tx, ledger.Posting{Key: fmt.Sprintf("test-settle:%d:%d", id, s.settles), Cause: "settlement",
-				Entries: []ledger.Entry{{OwnerID: id, Kind: ledger.Frozen, AmountFen: -fen}, {OwnerID: id, Kind: ledger.Available, AmountFen: fen}}})
-			if err != nil {
-				return err
-			}
-		}
-		_, err = tx.Exec(`UPDATE commissions SET status = 'available', settled_at = $1 WHERE status = 'frozen'`, tx.Now)
-		return err
-	})
+	rows, err := s.DB.R.Query(`SELECT id, status FROM orders WHERE status IN ('paid', 'shipped', 'delivered') ORDER BY id`)
 	if err != nil {
 		s.t.Fatal(err)
+	}
+	type open struct {
+		id int64
+		st order.Status
+	}
+	var orders []open
+	for rows.Next() {
+		var o open
+		if err := rows.Scan(&o.id, &o.st); err != nil {
+			s.t.Fatal(err)
+		}
+		orders = append(orders, o)
+	}
+	rows.Close()
+	for _, o := range orders {
+		id := o.id
+		if o.st == order.Paid {
+			if _, err := s.Orders.Ship(ctx, id, order.ShipInput{Carrier: "顺丰", TrackingNo: fmt.Sprint("SF", id)}); err != nil {
+				s.t.Fatalf("ship order %d: %v", id, err)
+			}
+		}
+		if _, err := s.Orders.Complete(ctx, id); err != nil {
+			s.t.Fatalf("complete order %d: %v", id, err)
+		}
+	}
+	cs, err := settings.LoadCommission(ctx, s.DB.R)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.Clock.Advance(time.Duration(cs.FreezeDays)*24*time.Hour + time.Second)
+	r, err := s.Settlement.Run(ctx, time.Time{}, 0)
+	if err != nil || r.Status != settlement.Completed {
+		s.t.Fatalf("settlement run: %v %+v", err, r)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/clock"
@@ -16,6 +17,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/order"
 	"github.com/fenxiao/fenxiao/internal/payout"
 	"github.com/fenxiao/fenxiao/internal/settings"
+	"github.com/fenxiao/fenxiao/internal/settlement"
 	"github.com/fenxiao/fenxiao/internal/verify"
 )
 
@@ -77,35 +79,45 @@ func (s *shop) earn(d network.Distributor, fen int64) {
 	s.settle()
 }
 
-// settle stands in for a settlement run (copied from the order tests): it moves every frozen
-// commission to available, one posting per distributor, so a later refund claws back.
+// settle completes every open order, lets the refund window pass and runs a real settlement, so
+// every frozen commission becomes available the way it does in a shop.
 func (s *shop) settle() {
 	s.t.Helper()
-	s.settles++
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		rows, err := tx.Query(`SELECT distributor_id, sum(amount_fen - reversed_fen) FROM commissions WHERE status = 'frozen' GROUP BY distributor_id`)
-		if err != nil {
-			return err
-		}
-		sums := map[int64]int64{}
-		for rows.Next() {
-			var id, fen int64
-			rows.Scan(&id, &fen)
-			sums[id] = fen
-		}
-		rows.Close()
-		for id, fen := range sums {
-			_, _, err := s.Orders.Ledger.Post(ctx, tx, ledger.Posting{Key: fmt.Sprintf("test-settle:%d:%d", id, s.settles), Cause: "settlement",
-				Entries: []ledger.Entry{{OwnerID: id, Kind: ledger.Frozen, AmountFen: -fen}, {OwnerID: id, Kind: ledger.Available, AmountFen: fen}}})
-			if err != nil {
-				return err
-			}
-		}
-		_, err = tx.Exec(`UPDATE commissions SET status = 'available', settled_at = $1 WHERE status = 'frozen'`, tx.Now)
-		return err
-	})
+	rows, err := s.DB.R.Query(`SELECT id, status FROM orders WHERE status IN ('paid', 'shipped', 'delivered') ORDER BY id`)
 	if err != nil {
 		s.t.Fatal(err)
+	}
+	type open struct {
+		id int64
+		st order.Status
+	}
+	var orders []open
+	for rows.Next() {
+		var o open
+		if err := rows.Scan(&o.id, &o.st); err != nil {
+			s.t.Fatal(err)
+		}
+		orders = append(orders, o)
+	}
+	rows.Close()
+	for _, o := range orders {
+		if o.st == order.Paid {
+			if _, err := s.Orders.Ship(ctx, o.id, order.ShipInput{Carrier: "顺丰", TrackingNo: fmt.Sprint("SF", o.id)}); err != nil {
+				s.t.Fatalf("ship order %d: %v", o.id, err)
+			}
+		}
+		if _, err := s.Orders.Complete(ctx, o.id); err != nil {
+			s.t.Fatalf("complete order %d: %v", o.id, err)
+		}
+	}
+	cs, err := settings.LoadCommission(ctx, s.DB.R)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.Clock.Advance(time.Duration(cs.FreezeDays)*24*time.Hour + time.Second)
+	r, err := settlement.New(s.DB, s.Orders.Ledger, nil).Run(ctx, time.Time{}, 0)
+	if err != nil || r.Status != settlement.Completed {
+		s.t.Fatalf("settlement run: %v %+v", err, r)
 	}
 }
 

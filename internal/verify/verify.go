@@ -163,6 +163,69 @@ var withdrawalChecks = []check{
 		WHERE t.cause = 'withdrawal' AND run.after_fen < 0`},
 }
 
+// settlementChecks tie statements to the ledger and to the commissions they settled (DESIGN.md
+// §5; internal/settlement/statement.go defines the figures).
+var settlementChecks = []check{
+	{"every settled commission has its settlement time, run and statement line", `
+		SELECT 'commission ' || c.id || ' is available without ' || CASE WHEN c.settled_at IS NULL THEN 'settled_at'
+			WHEN c.settlement_run_id IS NULL THEN 'a settlement run' ELSE 'a statement line' END
+		FROM commissions c LEFT JOIN statement_lines l ON l.commission_id = c.id
+		WHERE c.status = 'available' AND (c.settled_at IS NULL OR c.settlement_run_id IS NULL OR l.commission_id IS NULL)`},
+	{"every statement line is a commission its statement's run settled for that distributor", `
+		SELECT 'a line of statement ' || l.statement_id || ' names commission ' || l.commission_id ||
+			CASE WHEN s.id IS NULL THEN ' on a missing statement' WHEN c.id IS NULL THEN ', which does not exist'
+			ELSE ' of distributor ' || c.distributor_id || ', ' || c.status || ', settled by run ' || COALESCE(CAST(c.settlement_run_id AS TEXT), 'none') END
+		FROM statement_lines l LEFT JOIN statements s ON s.id = l.statement_id LEFT JOIN commissions c ON c.id = l.commission_id
+		WHERE s.id IS NULL OR c.id IS NULL OR c.status <> 'available' OR c.distributor_id <> s.distributor_id
+			OR c.settlement_run_id IS NULL OR c.settlement_run_id <> s.run_id`},
+	{"each statement's closing is opening + settled − clawed back − withdrawn", `
+		SELECT 'statement ' || id || ' of distributor ' || distributor_id || ' closes at ' || closing_fen || ' fen, but ' ||
+			opening_fen || ' + ' || settled_fen || ' − ' || clawed_back_fen || ' − ' || withdrawn_fen || ' = ' ||
+			(opening_fen + settled_fen - clawed_back_fen - withdrawn_fen) || ' fen'
+		FROM statements WHERE closing_fen <> opening_fen + settled_fen - clawed_back_fen - withdrawn_fen`},
+	{"each distributor's statements chain: one opens where the previous closed", `
+		SELECT 'statement ' || s.id || ' of distributor ' || s.distributor_id || ' opens at ' || s.opening_fen || ' fen after ' ||
+			CASE WHEN p.id IS NULL THEN 'no previous statement (0 fen)' ELSE 'statement ' || p.id || ' closed at ' || p.closing_fen || ' fen' END
+		FROM statements s
+		LEFT JOIN statements p ON p.id = (SELECT max(x.id) FROM statements x WHERE x.distributor_id = s.distributor_id AND x.id < s.id)
+		WHERE s.opening_fen <> COALESCE(p.closing_fen, 0) OR s.last_entry_id <= COALESCE(p.last_entry_id, 0)
+			OR (p.id IS NULL AND s.period_start IS NOT NULL) OR (p.id IS NOT NULL AND (s.period_start IS NULL OR s.period_start <> p.period_end))`},
+	{"each statement's settled, clawed-back and withdrawn figures are the ledger entries on available it covers", `
+		WITH r AS (
+			SELECT s.id, s.distributor_id, s.settled_fen, s.clawed_back_fen, s.withdrawn_fen, s.last_entry_id AS hi,
+				COALESCE((SELECT max(p.last_entry_id) FROM statements p WHERE p.distributor_id = s.distributor_id AND p.id < s.id), 0) AS lo
+			FROM statements s),
+		m AS (
+			SELECT r.id,
+				COALESCE(sum(CASE WHEN t.cause = 'settlement' THEN e.amount_fen END), 0) AS settled,
+				-COALESCE(sum(CASE WHEN t.cause = 'clawback' THEN e.amount_fen END), 0) AS clawed,
+				-COALESCE(sum(CASE WHEN t.cause IN ('withdrawal', 'withdrawal_return') THEN e.amount_fen END), 0) AS withdrawn,
+				COALESCE(sum(CASE WHEN t.cause NOT IN ('settlement', 'clawback', 'withdrawal', 'withdrawal_return') THEN e.amount_fen END), 0) AS other
+			FROM r
+			JOIN ledger_accounts a ON a.owner_id = r.distributor_id AND a.kind = 'available'
+			JOIN ledger_entries e ON e.account_id = a.id AND e.id > r.lo AND e.id <= r.hi
+			JOIN ledger_transactions t ON t.id = e.transaction_id
+			GROUP BY r.id)
+		SELECT 'statement ' || r.id || ' of distributor ' || r.distributor_id || ' shows settled ' || r.settled_fen || ', clawed back ' ||
+			r.clawed_back_fen || ', withdrawn ' || r.withdrawn_fen || ' fen; its ledger entries give ' || COALESCE(m.settled, 0) || ', ' ||
+			COALESCE(m.clawed, 0) || ', ' || COALESCE(m.withdrawn, 0) || ' fen and ' || COALESCE(m.other, 0) || ' fen of other causes'
+		FROM r LEFT JOIN m ON m.id = r.id
+		WHERE r.settled_fen <> COALESCE(m.settled, 0) OR r.clawed_back_fen <> COALESCE(m.clawed, 0)
+			OR r.withdrawn_fen <> COALESCE(m.withdrawn, 0) OR COALESCE(m.other, 0) <> 0`},
+	{"each distributor's last statement closing plus later movements equals their available balance", `
+		SELECT 'distributor ' || s.distributor_id || ': statement ' || s.id || ' closed at ' || s.closing_fen || ' fen, ' ||
+			COALESCE((SELECT sum(e.amount_fen) FROM ledger_entries e WHERE e.account_id = a.id AND e.id > s.last_entry_id), 0) ||
+			' fen moved since, but available is ' || a.balance_fen || ' fen'
+		FROM statements s
+		JOIN ledger_accounts a ON a.owner_id = s.distributor_id AND a.kind = 'available'
+		WHERE s.id = (SELECT max(x.id) FROM statements x WHERE x.distributor_id = s.distributor_id)
+			AND a.balance_fen <> s.closing_fen + COALESCE((SELECT sum(e.amount_fen) FROM ledger_entries e WHERE e.account_id = a.id AND e.id > s.last_entry_id), 0)`},
+	{"each statement's lines add up to what it settled", `
+		SELECT 'statement ' || s.id || ' settled ' || s.settled_fen || ' fen but its lines sum to ' || COALESCE(l.fen, 0) || ' fen'
+		FROM statements s LEFT JOIN (SELECT statement_id, sum(amount_fen) AS fen FROM statement_lines GROUP BY statement_id) l ON l.statement_id = s.id
+		WHERE s.settled_fen <> COALESCE(l.fen, 0)`},
+}
+
 // Run executes every check and returns the breaches found; an error means a check could not run.
 func Run(ctx context.Context, d *db.DB) ([]Breach, error) {
 	out, err := run(ctx, d, all())
@@ -230,5 +293,6 @@ func run(ctx context.Context, d *db.DB, list []check) ([]Breach, error) {
 func all() []check {
 	out := append([]check{}, checks...)
 	out = append(out, commissionChecks...)
-	return append(out, withdrawalChecks...)
+	out = append(out, withdrawalChecks...)
+	return append(out, settlementChecks...)
 }
