@@ -46,6 +46,11 @@ func (s *Server) routeAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/withdrawals/{id}/reject", s.staff(adminFinance, s.adminWithdrawalReject))
 	mux.HandleFunc("POST /admin/withdrawals/{id}/pay", s.staff(adminFinance, s.adminWithdrawalPay))
 	mux.HandleFunc("POST /admin/withdrawals/{id}/fail", s.staff(adminFinance, s.adminWithdrawalFail))
+	mux.HandleFunc("GET /admin/settlements", s.staff(adminFinance, s.adminSettlements))
+	mux.HandleFunc("POST /admin/settlements", s.staff(adminFinance, s.adminSettlementStart))
+	mux.HandleFunc("GET /admin/settlements/{id}", s.staff(adminFinance, s.adminSettlementRun))
+	mux.HandleFunc("POST /admin/settlements/{id}/resume", s.staff(adminFinance, s.adminSettlementResume))
+	mux.HandleFunc("GET /admin/statements/{id}", s.staff(adminFinance, s.adminStatement))
 
 	mux.HandleFunc("GET /admin/settings", s.staff(adminOwners, s.adminSettings))
 	mux.HandleFunc("POST /admin/settings/network", s.staff(adminOwners, s.adminSaveNetwork))

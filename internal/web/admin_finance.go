@@ -5,6 +5,7 @@ import (
 
 	"github.com/fenxiao/fenxiao/internal/errs"
 	"github.com/fenxiao/fenxiao/internal/payout"
+	"github.com/fenxiao/fenxiao/internal/settlement"
 )
 
 // The console's finance pages: withdrawals (admin_withdrawals*.go) and settlements
@@ -17,10 +18,15 @@ var adminFinance = []string{"finance"}
 // in after New (see UsePayout), so a server without them still serves every other page.
 type adminFunds struct {
 	payout *payout.Service
+	settle *settlement.Service
 }
 
 // UsePayout gives the console the withdrawals service; without it the withdrawal pages answer 404.
 func (s *Server) UsePayout(p *payout.Service) { s.funds.payout = p }
+
+// UseSettlement gives the console the settlement service; without it the settlement pages answer
+// 404.
+func (s *Server) UseSettlement(st *settlement.Service) { s.funds.settle = st }
 
 // errPayoutOff answers a withdrawal page on a server that was given no payout service.
 var errPayoutOff = errs.E(errs.NotFound, "payout_off", "withdrawals are not enabled on this server")
@@ -31,6 +37,16 @@ func (s *Server) adminPayout(w http.ResponseWriter, r *http.Request) *payout.Ser
 		s.fail(w, r, "admin", errPayoutOff)
 	}
 	return s.funds.payout
+}
+
+var errSettlementOff = errs.E(errs.NotFound, "settlement_off", "settlements are not enabled on this server")
+
+// adminSettlement returns the settlement service, or answers 404 and returns nil.
+func (s *Server) adminSettlement(w http.ResponseWriter, r *http.Request) *settlement.Service {
+	if s.funds.settle == nil {
+		s.fail(w, r, "admin", errSettlementOff)
+	}
+	return s.funds.settle
 }
 
 // adminCanSeeDistributor reports whether the signed-in staff may open a distributor's page,

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
@@ -11,14 +12,15 @@ import (
 	"github.com/fenxiao/fenxiao/internal/order"
 	"github.com/fenxiao/fenxiao/internal/payout"
 	"github.com/fenxiao/fenxiao/internal/settings"
+	"github.com/fenxiao/fenxiao/internal/settlement"
 )
 
 // adminFinanceEnv is the console with the payout service plugged in, as serve wires it.
 type adminFinanceEnv struct {
 	*adminEnv
-	Payout  *payout.Service
-	settles int
-	earned  int
+	Payout *payout.Service
+	Settle *settlement.Service
+	earned int
 }
 
 func newAdminFinanceEnv(t testing.TB) *adminFinanceEnv {
@@ -26,12 +28,15 @@ func newAdminFinanceEnv(t testing.TB) *adminFinanceEnv {
 	e := &adminFinanceEnv{adminEnv: newAdminEnv(t)}
 	e.Payout = payout.New(e.DB, e.S.Orders.Ledger)
 	e.S.UsePayout(e.Payout)
+	e.Settle = settlement.New(e.DB, e.S.Orders.Ledger, nil)
+	e.S.UseSettlement(e.Settle)
+	t.Cleanup(e.Settle.Wait) // runs started from the console end before the database closes
 	return e
 }
 
 // financeEarn gives level-1 d exactly fen of available commission: under the default plan
 // (l1_direct 1000 bp) an order of fen × 10 through d's code earns fen, and financeSettle makes
-// it available.
+// it (and anything else earned so far) available.
 func (e *adminFinanceEnv) financeEarn(d network.Distributor, fen int64) {
 	e.t.Helper()
 	e.earned++
@@ -45,39 +50,55 @@ func (e *adminFinanceEnv) financeEarn(d network.Distributor, fen int64) {
 	e.financeSettle()
 }
 
-// financeSettle stands in for a settlement run (copied from internal/payout's tests): it moves
-// every frozen commission to available, one posting per distributor.
-func (e *adminFinanceEnv) financeSettle() {
+// financeSettle settles the way internal/payout's tests do, through the real service: every
+// open order is shipped and completed, the clock passes the freeze days, and a run for everyone
+// up to now moves the commission from frozen to available and draws the statements.
+func (e *adminFinanceEnv) financeSettle() settlement.Run {
 	e.t.Helper()
-	e.settles++
-	err := e.DB.InTx(e.ctx, func(tx *db.Tx) error {
-		rows, err := tx.Query(`SELECT distributor_id, sum(amount_fen - reversed_fen) FROM commissions WHERE status = 'frozen' GROUP BY distributor_id`)
-		if err != nil {
-			return err
-		}
-		sums := map[int64]int64{}
-		for rows.Next() {
-			var id, fen int64
-			if err := rows.Scan(&id, &fen); err != nil {
-				rows.Close()
-				return err
-			}
-			sums[id] = fen
-		}
-		rows.Close()
-		for id, fen := range sums {
-			_, _, err := e.S.Orders.Ledger.Post(e.ctx, tx, ledger.Posting{Key: fmt.Sprintf("web-test-settle:%d:%d", id, e.settles), Cause: "settlement",
-				Entries: []ledger.Entry{{OwnerID: id, Kind: ledger.Frozen, AmountFen: -fen}, {OwnerID: id, Kind: ledger.Available, AmountFen: fen}}})
-			if err != nil {
-				return err
-			}
-		}
-		_, err = tx.Exec(`UPDATE commissions SET status = 'available', settled_at = $1 WHERE status = 'frozen'`, tx.Now)
-		return err
-	})
+	e.financeMature()
+	r, err := e.Settle.Run(e.ctx, time.Time{}, 0)
+	if err != nil || r.Status != settlement.Completed {
+		e.t.Fatalf("settlement run: %v %+v", err, r)
+	}
+	return r
+}
+
+// financeMature ships and completes every open order and moves the clock past the freeze days,
+// so all commission so far is settleable.
+func (e *adminFinanceEnv) financeMature() {
+	e.t.Helper()
+	rows, err := e.DB.R.Query(`SELECT id, status FROM orders WHERE status IN ('paid', 'shipped', 'delivered') ORDER BY id`)
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	type open struct {
+		id int64
+		st order.Status
+	}
+	var orders []open
+	for rows.Next() {
+		var o open
+		if err := rows.Scan(&o.id, &o.st); err != nil {
+			e.t.Fatal(err)
+		}
+		orders = append(orders, o)
+	}
+	rows.Close()
+	for _, o := range orders {
+		if o.st == order.Paid {
+			if _, err := e.S.Orders.Ship(e.ctx, o.id, order.ShipInput{Carrier: "顺丰", TrackingNo: fmt.Sprint("SF", o.id)}); err != nil {
+				e.t.Fatalf("ship order %d: %v", o.id, err)
+			}
+		}
+		if _, err := e.S.Orders.Complete(e.ctx, o.id); err != nil {
+			e.t.Fatalf("complete order %d: %v", o.id, err)
+		}
+	}
+	cs, err := settings.LoadCommission(e.ctx, e.DB.R)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.Clock.Advance(time.Duration(cs.FreezeDays)*24*time.Hour + time.Second)
 }
 
 func (e *adminFinanceEnv) financeSetWithdrawal(w settings.Withdrawal) {

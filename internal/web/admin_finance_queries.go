@@ -24,3 +24,13 @@ var adminWithdrawalSorts = [][2]string{
 	{"new", "w.id DESC"},
 	{"amount", "w.amount_fen DESC, w.id DESC"},
 }
+
+// Statements of a run, with the distributor's code and name; the run's index
+// (statements_run_distributor_uq) serves the filter and the order.
+const (
+	adminStatementColumns = `st.id, st.distributor_id, d.code, d.name, st.period_start, st.period_end, st.opening_fen,
+		st.accrued_fen, st.reversed_fen, st.settled_fen, st.clawed_back_fen, st.withdrawn_fen, st.closing_fen`
+	adminStatementFrom = ` FROM statements st JOIN distributors d ON d.id = st.distributor_id`
+	// What every run settled, for the line above the runs.
+	adminQSettlementTotals = `SELECT count(*), COALESCE(sum(commissions), 0), COALESCE(sum(settled_fen), 0) FROM settlement_runs`
+)
