@@ -13,6 +13,8 @@ import (
 	"github.com/fenxiao/fenxiao/internal/ledger"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
+	"github.com/fenxiao/fenxiao/internal/payout"
+	"github.com/fenxiao/fenxiao/internal/settings"
 	"github.com/fenxiao/fenxiao/internal/settlement"
 	"github.com/fenxiao/fenxiao/internal/verify"
 )
@@ -28,6 +30,7 @@ type shop struct {
 	Catalog    *catalog.Service
 	Network    *network.Service
 	Settlement *settlement.Service
+	Payout     *payout.Service
 	phones     int
 	posts      int
 }
@@ -36,7 +39,7 @@ func newShop(t testing.TB) *shop {
 	d, clk := dbtest.Open(t)
 	orders := order.New(d)
 	return &shop{t: t, DB: d, Clock: clk, Orders: orders, Catalog: &catalog.Service{DB: d}, Network: &network.Service{DB: d},
-		Settlement: settlement.New(d, orders.Ledger, nil)}
+		Settlement: settlement.New(d, orders.Ledger, nil), Payout: payout.New(d, orders.Ledger)}
 }
 
 // at moves the clock to a time given in Beijing time, "2006-01-02 15:04".
@@ -139,12 +142,37 @@ func (s *shop) post(cause string, entries ...ledger.Entry) {
 }
 
 // withdraw takes fen from available into withdrawing; giveBack returns it (rejected or failed).
+// Both go through the real withdrawal service (with a 1 fen minimum and no fee in these shops).
 func (s *shop) withdraw(d int64, fen int64) {
-	s.post("withdrawal", ledger.Entry{OwnerID: d, Kind: ledger.Available, AmountFen: -fen}, ledger.Entry{OwnerID: d, Kind: ledger.Withdrawing, AmountFen: fen})
+	s.t.Helper()
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		w := settings.DefaultWithdrawal()
+		w.MinFen, w.FeeBP, w.FeeMinFen, w.DailyCount = 1, 0, 0, 100
+		return settings.SaveWithdrawal(ctx, tx, w)
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if _, _, err := s.Payout.Request(ctx, payout.RequestInput{DistributorID: d, AmountFen: fen, Method: payout.Wallet}); err != nil {
+		s.t.Fatalf("withdraw %d: %v", fen, err)
+	}
 }
 
 func (s *shop) giveBack(d int64, fen int64) {
-	s.post("withdrawal_return", ledger.Entry{OwnerID: d, Kind: ledger.Withdrawing, AmountFen: -fen}, ledger.Entry{OwnerID: d, Kind: ledger.Available, AmountFen: fen})
+	s.t.Helper()
+	p, err := s.Payout.List(ctx, payout.Filter{DistributorID: d, Status: payout.Requested})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, w := range p.Items {
+		if w.AmountFen == fen {
+			if _, err := s.Payout.Reject(ctx, w.ID, "test"); err != nil {
+				s.t.Fatal(err)
+			}
+			return
+		}
+	}
+	s.t.Fatalf("no requested withdrawal of %d", fen)
 }
 
 func (s *shop) balance(id int64) ledger.Balance {
