@@ -105,8 +105,10 @@ func TestBuyThroughLevel2Link(t *testing.T) {
 	}
 	desk.noErrors()
 
-	// The refund window passes (freeze_days 0 in this shop) and finance settles.
-	settleAndCheck(t, a, desk, bob.ID, 1598)
+	// The refund window passes (freeze_days 0 in this shop) and finance settles: Bob 1598 and
+	// Alice 599 become available, 2197 in all.
+	fin := financeBrowser(t, a)
+	settleAndCheck(t, a, fin, bob.ID, 1598, 2197)
 
 	// Bob signs in to the portal on his phone, sees his balance and asks for ¥10.00.
 	if err := a.Site.Accounts.SetDistributorPassword(ctx, bob.ID, "bob-password-1"); err != nil {
@@ -136,7 +138,7 @@ func TestBuyThroughLevel2Link(t *testing.T) {
 	}
 	m.noErrors()
 
-	payWithdrawal(t, a, desk, bob.ID)
+	payWithdrawal(t, a, fin, bob.ID)
 	if b, _ = a.API.Orders.Ledger.Balance(ctx, a.DB.R, bob.ID); b.AvailableFen != 598 || b.WithdrawingFen != 0 || b.PaidOutFen != 1000 {
 		t.Fatalf("after payout: %+v; want available 598, paid out 1000", b)
 	}
@@ -147,4 +149,5 @@ func TestBuyThroughLevel2Link(t *testing.T) {
 	checkInvariants(t, a)
 	m.noErrors()
 	desk.noErrors()
+	fin.noErrors()
 }
