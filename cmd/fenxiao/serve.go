@@ -53,8 +53,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	site.ConfigureShop(web.ShopConfig{Secret: secret, Provider: payment.Sandbox{}, BaseURL: *baseURL})
 	log.Warn("the shop takes payments through the SANDBOX provider: pressing Pay marks an order paid and no money moves; connect a real payment provider before selling")
 	api.Web = site
+	isDemo := false
 	if *demoMode {
-		if err := seedDemo(ctx, d, api, site, stdout); err != nil {
+		if isDemo, err = seedDemo(ctx, d, api, site, stdout); err != nil {
 			return err
 		}
 	}
@@ -71,7 +72,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	log.Info("fenxiao serving", "url", "http://"+ln.Addr().String(), "database", string(d.Dialect), "api", "http://"+ln.Addr().String()+"/api/v1/openapi.json")
-	fmt.Fprintf(stdout, "fenxiao is listening on http://%s (API docs: http://%s/api/v1/docs)\n", ln.Addr(), ln.Addr())
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "fenxiao is listening on %s — shop %s/s/, console %s/admin/, API %s/api/v1/openapi.json\n", base, base, base, base)
+	if has, err := site.Accounts.HasOwner(ctx); err == nil && !has {
+		fmt.Fprintf(stdout, "First start: open %s/admin/ to create the owner account (or run `fenxiao user create`).\n", base)
+	}
+	if isDemo {
+		printDemo(stdout, base)
+	}
 	if keys, err := api.Keys.List(ctx); err == nil && len(keys) == 0 {
 		fmt.Fprintln(stdout, "No API keys yet: create one with `fenxiao apikey create --name me` (same --data-dir or FENXIAO_DATABASE_URL)")
 	}
