@@ -94,7 +94,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}()
-	defer func() { stopJobs(); <-jobsDone }()
+	defer func() { stopJobs(); <-jobsDone; api.Settlement.Wait() }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/db/dbtest"
+	"github.com/fenxiao/fenxiao/internal/settings"
 	"github.com/fenxiao/fenxiao/internal/settlement"
 )
 
@@ -65,4 +68,65 @@ func TestTwoProcessesSettleOnce(t *testing.T) {
 			settledOnce(t, s, runs...)
 		})
 	}
+}
+
+// Two `fenxiao serve` nodes start against one PostgreSQL database while a scheduled settlement is
+// due: the lease table lets one node run the settlement job and the run's scope key would stop a
+// second run anyway. Each commission is settled exactly once.
+func TestTwoServeNodesSettleOnce(t *testing.T) {
+	if !dbtest.Postgres() {
+		t.Skip("several app nodes need PostgreSQL: set " + dbtest.EnvURL)
+	}
+	bin := filepath.Join(t.TempDir(), "fenxiao")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/fenxiao/fenxiao/cmd/fenxiao").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	s := newShop(t)
+	bulk(t, s.DB, 2000, 2, 3, s.DB.Now()) // settleable months before today's scheduled cutoff
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		return settings.SaveSettlement(ctx, tx, settings.Settlement{Schedule: settings.ScheduleDaily, Day: 1, Hour: 0})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nodes [2]*exec.Cmd
+	var outs [2]bytes.Buffer
+	for i := range nodes {
+		nodes[i] = exec.Command(bin, "serve", "--database-url", s.DB.URL, "--addr", "127.0.0.1:0", "--log-level", "warn")
+		nodes[i].Stdout, nodes[i].Stderr = &outs[i], &outs[i]
+		if err := nodes[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop := func() {
+		for i, n := range nodes {
+			_ = n.Process.Signal(syscall.SIGTERM)
+			if err := n.Wait(); err != nil {
+				t.Errorf("node %d: %v\n%s", i, err, outs[i].String())
+			}
+		}
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		p, err := s.Settlement.ListRuns(ctx, 1, 10)
+		if err != nil {
+			stop()
+			t.Fatal(err)
+		}
+		if len(p.Items) > 0 && p.Items[0].Status == settlement.Completed {
+			break
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("no completed settlement run from the two nodes: %+v\n%s\n%s", p.Items, outs[0].String(), outs[1].String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // let a second node's attempt, if any, finish before stopping
+	stop()
+	p, err := s.Settlement.ListRuns(ctx, 1, 10)
+	if err != nil || len(p.Items) != 1 {
+		t.Fatalf("runs: %+v %v (want exactly one)", p.Items, err)
+	}
+	settledOnce(t, s, p.Items[0])
 }
