@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -46,6 +48,51 @@ func TestAdminPageTimes(t *testing.T) {
 		"/admin/orders?sort=total",
 		fmt.Sprintf("/admin/distributors/%d", alice.ID), // its recent orders, commissions and counts
 		fmt.Sprintf("/admin/orders/%d", 50_000),
+		"/admin/distributors",
+		"/admin/products",
+		"/admin/audit",
+	}
+	// The portal's lists for the level-2 credited with half the orders and its level-1.
+	portal := map[string]*http.Client{}
+	for _, d := range []struct {
+		name  string
+		id    int64
+		phone string
+	}{{"bob", bob.ID, bob.Phone}, {"alice", alice.ID, alice.Phone}} {
+		if err := e.S.Accounts.SetDistributorPassword(e.ctx, d.id, "bench-pass-1"); err != nil {
+			t.Fatal(err)
+		}
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar}
+		res, err := c.PostForm(e.URL+"/m/login", url.Values{"phone": {d.phone}, "password": {"bench-pass-1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		portal[d.name] = c
+	}
+	portalPages := []struct{ who, path string }{
+		{"bob", "/m/"}, {"bob", "/m/orders"}, {"bob", "/m/orders?page=1000"}, {"bob", "/m/commissions"},
+		{"bob", "/m/commissions?page=1000"}, {"alice", "/m/"}, {"alice", "/m/orders"}, {"alice", "/m/team"},
+		{"alice", "/m/products"}, {"bob", "/m/statements"}, {"bob", "/m/withdraw"},
+	}
+	for _, pp := range portalPages {
+		var times []time.Duration
+		for range 8 {
+			t0 := time.Now()
+			res, err := portal[pp.who].Get(e.URL + pp.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK || strings.Contains(res.Request.URL.Path, "/login") {
+				t.Fatalf("%s %s: %d %s", pp.who, pp.path, res.StatusCode, body[:min(len(body), 300)])
+			}
+			times = append(times, time.Since(t0))
+		}
+		slices.Sort(times)
+		t.Logf("%-45s median %6.1f ms  max %6.1f ms", pp.who+" "+pp.path, adminMs(times[len(times)/2]), adminMs(times[len(times)-1]))
 	}
 	for _, path := range pages {
 		// Request time on loopback: session lookup, role check, queries, template, transfer.
