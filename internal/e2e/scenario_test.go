@@ -57,7 +57,9 @@ func TestBuyThroughLevel2Link(t *testing.T) {
 	phone.shot("shop-checkout-phone")
 	phone.do(chromedp.Click(chromedp.CSS(`form button.primary`)), chromedp.WaitVisible(chromedp.CSS(`button[value="pay"]`)))
 	phone.shot("shop-sandbox-phone")
-	phone.do(chromedp.Click(chromedp.CSS(`button[value="pay"]`)), chromedp.WaitVisible(chromedp.CSS("h1")))
+	// Wait for the sandbox page to go: its own h1 would satisfy a plain wait at once.
+	phone.do(chromedp.Click(chromedp.CSS(`button[value="pay"]`)), chromedp.WaitNotPresent(chromedp.CSS(`button[value="pay"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
 	phone.shot("shop-order-phone")
 
 	orders, err := a.API.Orders.List(ctx, orderFilterAll())
