@@ -24,15 +24,20 @@ const (
 	qPortalMonthCommission = `SELECT COALESCE(sum(amount_fen), 0), COALESCE(sum(reversed_fen), 0) FROM commissions
 		WHERE distributor_id = $1 AND created_at >= $2 AND created_at < $3`
 
-	// $1 me, $2 include my team's orders (1) or not (0), $3 status or '', $4 scope: '' all, 'mine', 'team'.
-	qPortalOrdersWhere = ` FROM orders o WHERE (o.distributor_id = $1 OR ($2 = 1 AND o.parent_id = $1))
-		AND ($3 = '' OR o.status = $3)
-		AND ($4 = '' OR ($4 = 'mine' AND o.distributor_id = $1) OR ($4 = 'team' AND o.parent_id = $1))`
-	// My commission on each order: what I still earn on it (accrued less reversed).
-	qPortalOrders = `SELECT o.id, o.order_no, o.customer_phone, o.status, o.total_fen, o.refunded_fen,
-		COALESCE(o.distributor_id, 0), o.created_at,
-		COALESCE((SELECT sum(c.amount_fen - c.reversed_fen) FROM commissions c WHERE c.order_id = o.id AND c.distributor_id = $1), 0)` +
-		qPortalOrdersWhere + ` ORDER BY o.created_at DESC, o.id DESC LIMIT $5 OFFSET $6`
+	// Orders credited to me, and orders of my team (whose snapshot names me as parent), kept apart
+	// so each is a range of its own index — (distributor_id, created_at) and (parent_id,
+	// created_at) — instead of an OR no index serves. $1 me, $2 status or ''.
+	qPortalMine      = ` FROM orders o WHERE o.distributor_id = $1 AND ($2 = '' OR o.status = $2)`
+	qPortalTeam      = ` FROM orders o WHERE o.parent_id = $1 AND ($2 = '' OR o.status = $2)`
+	qPortalOrderCols = `SELECT o.id, o.order_no, o.customer_phone, o.status, o.total_fen, o.refunded_fen,
+		COALESCE(o.distributor_id, 0) AS distributor_id, o.created_at`
+	// One page of a branch or of both: each branch reads at most offset + limit rows ($3) from its
+	// index; the outer query merges them and adds my commission on the page's orders only.
+	// $4 limit, $5 offset.
+	qPortalOrdersPage = `SELECT u.id, u.order_no, u.customer_phone, u.status, u.total_fen, u.refunded_fen, u.distributor_id, u.created_at,
+		COALESCE((SELECT sum(c.amount_fen - c.reversed_fen) FROM commissions c WHERE c.order_id = u.id AND c.distributor_id = $1), 0)
+		FROM (%s) u ORDER BY u.created_at DESC, u.id DESC LIMIT $4 OFFSET $5`
+	qPortalBranch = `SELECT * FROM (` + qPortalOrderCols + `%s ORDER BY o.created_at DESC, o.id DESC LIMIT $3) %s`
 
 	// $1 me (a level 1), $2 from, $3 to: each team member's paid orders and sales this month,
 	// counting only orders whose snapshot names me as the parent.
@@ -88,15 +93,32 @@ type portalOrderRow struct {
 
 // portalOrderList returns a page of the orders a distributor may see, and how many there are.
 func (s *Server) portalOrderList(ctx context.Context, me int64, withTeam bool, status, scope string, page int) ([]portalOrderRow, int, error) {
-	team := 0
-	if withTeam {
-		team = 1
+	var branches []string
+	total := 0
+	for _, b := range []struct {
+		on    bool
+		where string
+		alias string
+	}{
+		{scope == "" || scope == "mine", qPortalMine, "mine"},
+		{withTeam && (scope == "" || scope == "team"), qPortalTeam, "team"},
+	} {
+		if !b.on {
+			continue
+		}
+		var n int
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT count(*)`+b.where, me, status).Scan(&n); err != nil {
+			return nil, 0, fmt.Errorf("count orders of distributor %d: %w", me, err)
+		}
+		total += n
+		branches = append(branches, fmt.Sprintf(qPortalBranch, b.where, b.alias))
 	}
-	var total int
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT count(*)`+qPortalOrdersWhere, me, team, status, scope).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count orders of distributor %d: %w", me, err)
+	if len(branches) == 0 {
+		return nil, 0, nil
 	}
-	rows, err := s.DB.R.QueryContext(ctx, qPortalOrders, me, team, status, scope, portalPerPage, (page-1)*portalPerPage)
+	offset := (page - 1) * portalPerPage
+	query := fmt.Sprintf(qPortalOrdersPage, strings.Join(branches, " UNION ALL "))
+	rows, err := s.DB.R.QueryContext(ctx, query, me, status, offset+portalPerPage, portalPerPage, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list orders of distributor %d: %w", me, err)
 	}
