@@ -211,3 +211,42 @@ func randomDigits(n int) string {
 	}
 	return b.String()
 }
+
+// SetStaffPassword replaces a staff account's password (the owner resetting a forgotten one) and
+// clears any lock-out. Errors: Invalid (weak_password), NotFound.
+func (s *Service) SetStaffPassword(ctx context.Context, id int64, password string) error {
+	if err := validPassword(password); err != nil {
+		return err
+	}
+	hash, err := argon2id.CreateHash(password, Params)
+	if err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE staff_users SET password_hash = $2, failed_logins = 0, locked_until = NULL, updated_at = $3 WHERE id = $1`,
+			id, hash, tx.Now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.E(errs.NotFound, "staff_not_found", "staff account %d does not exist", id)
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "staff.password", Entity: "staff", EntityID: fmt.Sprint(id)})
+	})
+}
+
+// ChangeStaffPassword lets a signed-in staff member replace their own password; the current one
+// must be right (a wrong one counts towards the lock-out). Errors: Invalid, Unauthorized.
+func (s *Service) ChangeStaffPassword(ctx context.Context, id int64, current, next string) error {
+	st, err := s.StaffByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if _, err := s.LoginStaff(ctx, st.Login, current); err != nil {
+		if errs.Is(err, "bad_login") {
+			return errs.E(errs.Unauthorized, "wrong_password", "the current password is wrong")
+		}
+		return err
+	}
+	return s.SetStaffPassword(ctx, id, next)
+}

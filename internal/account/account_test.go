@@ -178,3 +178,37 @@ func TestRateLimitAcrossCallers(t *testing.T) {
 		t.Fatalf("allowed %d of 20, want 5", allowed)
 	}
 }
+
+func TestStaffPasswordChangeAndReset(t *testing.T) {
+	d, _ := dbtest.Open(t)
+	s := &account.Service{DB: d}
+	st, err := s.CreateStaff(ctx, "ops@shop.cn", "运营", "operator", "first password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ChangeStaffPassword(ctx, st.ID, "not it at all", "second password"); !errs.Is(err, "wrong_password") {
+		t.Fatalf("wrong current password: %v", err)
+	}
+	if err := s.ChangeStaffPassword(ctx, st.ID, "first password", "short"); !errs.Is(err, "weak_password") {
+		t.Fatalf("weak new password: %v", err)
+	}
+	if err := s.ChangeStaffPassword(ctx, st.ID, "first password", "second password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LoginStaff(ctx, "ops@shop.cn", "second password"); err != nil {
+		t.Fatalf("login with the new password: %v", err)
+	}
+	// Locked out, then reset by the owner: the lock goes with the old password.
+	for range account.MaxFailures {
+		s.LoginStaff(ctx, "ops@shop.cn", "wrong wrong wrong")
+	}
+	if err := s.SetStaffPassword(ctx, st.ID, "third password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LoginStaff(ctx, "ops@shop.cn", "third password"); err != nil {
+		t.Fatalf("login after the reset: %v", err)
+	}
+	if err := s.SetStaffPassword(ctx, 999, "third password"); !errs.Is(err, "staff_not_found") {
+		t.Fatalf("reset of a missing account: %v", err)
+	}
+}

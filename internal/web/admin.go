@@ -61,6 +61,9 @@ func (s *Server) routeAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/keys", s.staff(adminOwners, s.adminKeyCreate))
 	mux.HandleFunc("POST /admin/keys/{id}/revoke", s.staff(adminOwners, s.adminKeyRevoke))
 	mux.HandleFunc("GET /admin/staff", s.staff(adminOwners, s.adminStaff))
+	mux.HandleFunc("POST /admin/staff/{id}/password", s.staff(adminOwners, s.adminStaffPassword))
+	mux.HandleFunc("GET /admin/password", s.staff(adminAnyStaff, s.adminPassword))
+	mux.HandleFunc("POST /admin/password", s.staff(adminAnyStaff, s.adminPassword))
 	mux.HandleFunc("POST /admin/staff", s.staff(adminOwners, s.adminStaffCreate))
 
 	// Anything else under /admin/ is a console 404 page, behind sign-in so it reveals nothing.
