@@ -19,7 +19,10 @@ func TestMainPagesAtPhoneAndDesktop(t *testing.T) {
 	ctx := context.Background()
 	deps := demo.Deps{DB: a.DB, Accounts: a.Site.Accounts, Network: a.API.Network, Catalog: a.API.Catalog,
 		Orders: a.API.Orders, Payout: a.API.Payout,
-		Settle: func(ctx context.Context, cutoff time.Time) error { _, err := a.API.Settlement.Run(ctx, cutoff, 0); return err }}
+		Settle: func(ctx context.Context, cutoff time.Time) error {
+			_, err := a.API.Settlement.Run(ctx, cutoff, 0)
+			return err
+		}}
 	if err := demo.Seed(ctx, deps); err != nil {
 		t.Fatal(err)
 	}
