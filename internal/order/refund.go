@@ -144,7 +144,9 @@ func (s *Service) refund(ctx context.Context, tx *db.Tx, o Order, in RefundInput
 
 // reverse recomputes the commissions of refunded lines and posts the differences.
 func (s *Service) reverse(ctx context.Context, tx *db.Tx, o Order, parts []refundPart, refundID int64) error {
-	existing, err := queryCommissions(ctx, tx, qOrderCommissions, o.ID)
+	// Lock the commissions (PostgreSQL) so a settlement cannot make one available between this read
+	// and the reversal: a reversal from frozen must not race a move to available.
+	existing, err := queryCommissions(ctx, tx, qOrderCommissions+tx.ForUpdate(), o.ID)
 	if err != nil || len(existing) == 0 {
 		return err
 	}

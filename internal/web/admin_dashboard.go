@@ -74,10 +74,6 @@ type adminClosedDays struct {
 	comm7, comm30 int64 // commission of the closed days within 7 and within 30 days
 }
 
-// adminDashCache keeps each Server's closed days (the Server struct is shared with the other
-// surfaces, so the cache lives beside it). A refund of an old order shows within adminDashTTL.
-var adminDashCache sync.Map // *Server → *adminClosedDays
-
 func (s *Server) adminDashboardFigures(ctx context.Context) (*adminDashboardData, error) {
 	now := s.DB.Now()
 	today := adminDayStart(now)
@@ -88,8 +84,7 @@ func (s *Server) adminDashboardFigures(ctx context.Context) (*adminDashboardData
 		starts[i] = days[i].UTC()
 	}
 	d := &adminDashboardData{From: days[0], To: today}
-	closed, _ := adminDashCache.Load(s)
-	c, _ := closed.(*adminClosedDays)
+	c := s.dash.Load()
 	if c != nil && (!c.today.Equal(today) || now.Sub(c.at) >= adminDashTTL) {
 		c = nil
 	}
@@ -132,7 +127,7 @@ func (s *Server) adminDashboardFigures(ctx context.Context) (*adminDashboardData
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	adminDashCache.Store(s, c)
+	s.dash.Store(c)
 	sales := append(append([]int64{}, c.sales...), todaySales)
 	paid := append(append([]int{}, c.paid...), todayPaid)
 	d.Today = adminFigures{SalesFen: todaySales, PaidOrders: todayPaid, CommissionFen: todayComm}

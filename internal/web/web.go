@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -45,7 +46,10 @@ type Server struct {
 	tmpl   templates
 	money  portalMoneySources // statements and withdrawals for the portal, see UsePortalMoney
 	shop   shopState          // how the shop takes payments, see ConfigureShop
-	funds  adminFunds         // withdrawals and settlements for the console, see UsePayout
+	// dash keeps the console dashboard's closed days; a refund of an old order shows within
+	// adminDashTTL.
+	dash  atomic.Pointer[adminClosedDays]
+	funds adminFunds // withdrawals and settlements for the console, see UsePayout
 }
 
 // Deps are the services the web needs; New builds the rest.
