@@ -114,12 +114,18 @@ func TestServeAnswersAndStopsGracefully(t *testing.T) {
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", addr}, dbFlags(t)...), &out, &bytes.Buffer{})
 	}()
-	deadline := time.Now().Add(10 * time.Second)
+	// Generous: on PostgreSQL other test packages may hold the migration lock for a while.
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		res, err := http.Get("http://" + addr + "/readyz")
 		if err == nil && res.StatusCode == 200 {
 			res.Body.Close()
 			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped before it was ready: %v\n%s", err, out.String())
+		default:
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("server not ready: %v", err)

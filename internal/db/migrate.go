@@ -57,7 +57,9 @@ func (d *DB) provider(log *slog.Logger) (*goose.Provider, error) {
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	if d.Dialect == Postgres {
 		dir, dialect = "migrations/postgres", goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
+		// Retry every second (goose's default is 5 s) for up to 5 minutes: a node waiting on
+		// another's migration starts soon after it ends.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300), lock.WithUnlockTimeout(1, 60))
 		if err != nil {
 			return nil, fmt.Errorf("migration lock: %w", err)
 		}
