@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/fenxiao/fenxiao/internal/db"
-	"github.com/fenxiao/fenxiao/internal/errs"
 	"github.com/fenxiao/fenxiao/internal/identity"
 )
 
@@ -89,12 +88,12 @@ type Event struct {
 func (s *Service) UpsertCustomer(ctx context.Context, tx *db.Tx, phone, name string) (int64, error) {
 	p, err := identity.NormalizePhone(phone)
 	if err != nil {
-		return 0, fieldErr("phone", err)
+		return 0, identity.AsField("phone", err)
 	}
 	n := ""
 	if strings.TrimSpace(name) != "" {
 		if n, err = identity.Name(name, 64); err != nil {
-			return 0, fieldErr("name", err)
+			return 0, identity.AsField("name", err)
 		}
 	}
 	var id int64
@@ -140,12 +139,4 @@ func (s *Service) Events(ctx context.Context, q db.Querier, customerID int64) ([
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-func fieldErr(field string, err error) error {
-	var ie *identity.Error
-	if errors.As(err, &ie) {
-		return &errs.Error{Kind: errs.Invalid, Code: ie.Reason, Field: field, Message: ie.Message}
-	}
-	return errs.Field(field, "invalid_"+field, "%s: %v", field, err)
 }

@@ -16,7 +16,11 @@
 // message may quote the two province digits or the eight birth-date digits.
 package identity
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/fenxiao/fenxiao/internal/errs"
+)
 
 // ErrInvalid is matched by every *Error, so callers can tell "the person typed
 // something wrong" apart from other failures with errors.Is(err, ErrInvalid).
@@ -93,4 +97,15 @@ const (
 
 func invalid(field, reason, message string) error {
 	return &Error{Field: field, Reason: reason, Message: message}
+}
+
+// AsField turns a validation error of this package into the domain error for an input field, so
+// every form and API reports a bad phone, ID card or name with the same code and message. Other
+// errors pass through unchanged; nil stays nil.
+func AsField(field string, err error) error {
+	var ie *Error
+	if errors.As(err, &ie) {
+		return &errs.Error{Kind: errs.Invalid, Code: ie.Reason, Field: field, Message: ie.Message}
+	}
+	return err
 }

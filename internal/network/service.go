@@ -25,24 +25,24 @@ func (s *Service) Apply(ctx context.Context, a Application) (Distributor, error)
 	now := s.DB.Now()
 	name, err := identity.Name(a.Name, 64)
 	if err != nil {
-		return Distributor{}, fieldErr("name", err)
+		return Distributor{}, identity.AsField("name", err)
 	}
 	phone, err := identity.NormalizePhone(a.Phone)
 	if err != nil {
-		return Distributor{}, fieldErr("phone", err)
+		return Distributor{}, identity.AsField("phone", err)
 	}
 	var realName, idCard *string
 	if strings.TrimSpace(a.RealName) != "" {
 		v, err := identity.Name(a.RealName, 32)
 		if err != nil {
-			return Distributor{}, fieldErr("real_name", err)
+			return Distributor{}, identity.AsField("real_name", err)
 		}
 		realName = &v
 	}
 	if strings.TrimSpace(a.IDCard) != "" {
 		v, err := identity.NormalizeIDCard(a.IDCard, now)
 		if err != nil {
-			return Distributor{}, fieldErr("id_card", err)
+			return Distributor{}, identity.AsField("id_card", err)
 		}
 		idCard = &v
 	}
@@ -159,14 +159,6 @@ func (s *Service) explainDuplicate(ctx context.Context, err error, phone string,
 			Message: "this ID card number is already registered to another distributor"}
 	}
 	return err
-}
-
-func fieldErr(field string, err error) error {
-	var ie *identity.Error
-	if errors.As(err, &ie) {
-		return &errs.Error{Kind: errs.Invalid, Code: ie.Reason, Field: field, Message: ie.Message}
-	}
-	return errs.Field(field, "invalid_"+field, "%s: %v", field, err)
 }
 
 // Get returns one distributor. Errors: NotFound.

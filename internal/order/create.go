@@ -3,7 +3,9 @@ package order
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -65,11 +67,11 @@ type Input struct {
 func (s *Service) Create(ctx context.Context, in Input) (o Order, replayed bool, err error) {
 	name, err := identity.Name(in.CustomerName, 64)
 	if err != nil {
-		return o, false, fieldErr("customer_name", err)
+		return o, false, identity.AsField("customer_name", err)
 	}
 	phone, err := identity.NormalizePhone(in.CustomerPhone)
 	if err != nil {
-		return o, false, fieldErr("customer_phone", err)
+		return o, false, identity.AsField("customer_phone", err)
 	}
 	addr := strings.TrimSpace(in.ShipAddress)
 	if addr == "" || len([]rune(addr)) > maxAddressLen {
@@ -139,8 +141,11 @@ func (s *Service) existing(ctx context.Context, in Input) (Order, bool, error) {
 	default:
 		return Order{}, false, nil
 	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return Order{}, false, nil // no earlier order with this id or key: the common case
+	}
 	if err != nil {
-		return Order{}, false, nil //nolint: no previous order is the common case
+		return Order{}, false, fmt.Errorf("look up an earlier order with the same id or key: %w", err)
 	}
 	o, err := s.Get(ctx, id)
 	return o, err == nil, err
@@ -257,13 +262,4 @@ func yuan(fen int64) string {
 		sign, fen = "-", -fen
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
-}
-
-func fieldErr(field string, err error) error {
-	var ie *identity.Error
-	if e, ok := err.(*identity.Error); ok {
-		ie = e
-		return &errs.Error{Kind: errs.Invalid, Code: ie.Reason, Field: field, Message: field + ": " + ie.Message}
-	}
-	return errs.Field(field, "invalid_"+field, "%s: %v", field, err)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -136,11 +135,7 @@ func formLines(f url.Values) ([]cartLine, bool) {
 func customerErrors(pg *Page, in order.Input) bool {
 	found := false
 	add := func(field string, err error) {
-		var ie *identity.Error
-		if errors.As(err, &ie) {
-			err = &errs.Error{Kind: errs.Invalid, Code: ie.Reason, Field: field, Message: ie.Message}
-		}
-		if err != nil {
+		if err = identity.AsField(field, err); err != nil {
 			formError(err, pg)
 			found = true
 		}
