@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/clock"
@@ -15,6 +14,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/order"
 	"github.com/fenxiao/fenxiao/internal/settings"
 	"github.com/fenxiao/fenxiao/internal/settlement"
+	"github.com/fenxiao/fenxiao/internal/shoptest"
 	"github.com/fenxiao/fenxiao/internal/verify"
 )
 
@@ -156,41 +156,5 @@ func (s *shop) verify() {
 // for everyone, so refunds after it claw back.
 func (s *shop) settle() {
 	s.t.Helper()
-	rows, err := s.DB.R.Query(`SELECT id, status FROM orders WHERE status IN ('paid', 'shipped', 'delivered') ORDER BY id`)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	type open struct {
-		id int64
-		st order.Status
-	}
-	var orders []open
-	for rows.Next() {
-		var o open
-		if err := rows.Scan(&o.id, &o.st); err != nil {
-			s.t.Fatal(err)
-		}
-		orders = append(orders, o)
-	}
-	rows.Close()
-	for _, o := range orders {
-		id := o.id
-		if o.st == order.Paid {
-			if _, err := s.Orders.Ship(ctx, id, order.ShipInput{Carrier: "顺丰", TrackingNo: fmt.Sprint("SF", id)}); err != nil {
-				s.t.Fatalf("ship order %d: %v", id, err)
-			}
-		}
-		if _, err := s.Orders.Complete(ctx, id); err != nil {
-			s.t.Fatalf("complete order %d: %v", id, err)
-		}
-	}
-	cs, err := settings.LoadCommission(ctx, s.DB.R)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	s.Clock.Advance(time.Duration(cs.FreezeDays)*24*time.Hour + time.Second)
-	r, err := s.Settlement.Run(ctx, time.Time{}, 0)
-	if err != nil || r.Status != settlement.Completed {
-		s.t.Fatalf("settlement run: %v %+v", err, r)
-	}
+	shoptest.SettleAll(s.t, s.Orders, s.Settlement, s.Clock)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/clock"
@@ -18,6 +17,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/payout"
 	"github.com/fenxiao/fenxiao/internal/settings"
 	"github.com/fenxiao/fenxiao/internal/settlement"
+	"github.com/fenxiao/fenxiao/internal/shoptest"
 	"github.com/fenxiao/fenxiao/internal/verify"
 )
 
@@ -83,42 +83,7 @@ func (s *shop) earn(d network.Distributor, fen int64) {
 // every frozen commission becomes available the way it does in a shop.
 func (s *shop) settle() {
 	s.t.Helper()
-	rows, err := s.DB.R.Query(`SELECT id, status FROM orders WHERE status IN ('paid', 'shipped', 'delivered') ORDER BY id`)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	type open struct {
-		id int64
-		st order.Status
-	}
-	var orders []open
-	for rows.Next() {
-		var o open
-		if err := rows.Scan(&o.id, &o.st); err != nil {
-			s.t.Fatal(err)
-		}
-		orders = append(orders, o)
-	}
-	rows.Close()
-	for _, o := range orders {
-		if o.st == order.Paid {
-			if _, err := s.Orders.Ship(ctx, o.id, order.ShipInput{Carrier: "顺丰", TrackingNo: fmt.Sprint("SF", o.id)}); err != nil {
-				s.t.Fatalf("ship order %d: %v", o.id, err)
-			}
-		}
-		if _, err := s.Orders.Complete(ctx, o.id); err != nil {
-			s.t.Fatalf("complete order %d: %v", o.id, err)
-		}
-	}
-	cs, err := settings.LoadCommission(ctx, s.DB.R)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	s.Clock.Advance(time.Duration(cs.FreezeDays)*24*time.Hour + time.Second)
-	r, err := settlement.New(s.DB, s.Orders.Ledger, nil).Run(ctx, time.Time{}, 0)
-	if err != nil || r.Status != settlement.Completed {
-		s.t.Fatalf("settlement run: %v %+v", err, r)
-	}
+	shoptest.SettleAll(s.t, s.Orders, settlement.New(s.DB, s.Orders.Ledger, nil), s.Clock)
 }
 
 func (s *shop) setWithdrawal(w settings.Withdrawal) {
