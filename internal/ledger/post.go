@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 )
 
 // Bounds that keep every sum far from int64 overflow (SQLite would silently turn an overflowing
@@ -52,6 +53,9 @@ func (l *Ledger) Post(ctx context.Context, tx *db.Tx, p Posting) (id int64, post
 	}
 	if _, err := tx.ExecContext(ctx, qInsertEntries.sql(len(entries)), args...); err != nil {
 		return 0, false, fmt.Errorf("write entries of ledger transaction %s: %w", p.Key, err)
+	}
+	if err := rollup.AddLedger(ctx, tx, p.Cause, rollupEntries(entries)); err != nil {
+		return 0, false, fmt.Errorf("post ledger transaction %s: %w", p.Key, err)
 	}
 	return id, true, nil
 }
@@ -285,4 +289,13 @@ func accountsOf(ctx context.Context, tx *db.Tx, owner int64) (map[Kind]int64, er
 		out[Kind(kind)] = id
 	}
 	return out, rows.Err()
+}
+
+// rollupEntries are entries as the report rollups count them.
+func rollupEntries(entries []Entry) []rollup.LedgerEntry {
+	out := make([]rollup.LedgerEntry, len(entries))
+	for i, e := range entries {
+		out[i] = rollup.LedgerEntry{OwnerID: e.OwnerID, Kind: string(e.Kind), AmountFen: e.AmountFen}
+	}
+	return out
 }

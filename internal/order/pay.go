@@ -11,6 +11,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
 	"github.com/fenxiao/fenxiao/internal/ledger"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 )
 
 // PayInput is a payment confirmation from a payment provider.
@@ -70,7 +71,11 @@ func (s *Service) Pay(ctx context.Context, id int64, in PayInput) (Order, error)
 				return err
 			}
 		}
-		return s.accrue(ctx, tx, o)
+		cs, err := s.accrue(ctx, tx, o)
+		if err != nil {
+			return err
+		}
+		return rollup.AddOrder(ctx, tx, paidDelta(o, cs, tx.Now))
 	})
 	if err != nil {
 		return Order{}, err
@@ -131,21 +136,22 @@ func snapshot(o Order) commission.Order {
 	return co
 }
 
-// accrue writes the order's commissions and posts them frozen, in one ledger transaction.
-func (s *Service) accrue(ctx context.Context, tx *db.Tx, o Order) error {
+// accrue writes the order's commissions and posts them frozen, in one ledger transaction, and
+// returns them.
+func (s *Service) accrue(ctx context.Context, tx *db.Tx, o Order) ([]commission.Commission, error) {
 	if o.DistributorID == nil {
-		return nil
+		return nil, nil
 	}
 	plan, err := s.Plans.Get(ctx, tx, o.PlanVersion)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cs, err := commission.Compute(snapshot(o), plan)
 	if err != nil {
-		return fmt.Errorf("compute commissions of order %s: %w", o.OrderNo, err)
+		return nil, fmt.Errorf("compute commissions of order %s: %w", o.OrderNo, err)
 	}
 	if len(cs) == 0 {
-		return nil
+		return nil, nil
 	}
 	values := make([]string, 0, len(cs))
 	args := make([]any, 0, len(cs)*12)
@@ -163,7 +169,7 @@ func (s *Service) accrue(ctx context.Context, tx *db.Tx, o Order) error {
 		total += c.AmountFen
 	}
 	if _, err := tx.ExecContext(ctx, qInsertCommissions+strings.Join(values, ","), args...); err != nil {
-		return fmt.Errorf("store commissions: %w", err)
+		return nil, fmt.Errorf("store commissions: %w", err)
 	}
 	entries := make([]ledger.Entry, 0, len(order)+1)
 	for _, d := range order {
@@ -174,5 +180,5 @@ func (s *Service) accrue(ctx context.Context, tx *db.Tx, o Order) error {
 		Key: fmt.Sprintf("order:%d:paid", o.ID), Cause: "order_payment", CauseID: fmt.Sprint(o.ID),
 		Memo: "commission on order " + o.OrderNo, Entries: entries,
 	})
-	return err
+	return cs, err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
 	"github.com/fenxiao/fenxiao/internal/ledger"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 )
 
 // RefundInput returns some units of some lines of a paid order.
@@ -135,25 +136,31 @@ func (s *Service) refund(ctx context.Context, tx *db.Tx, o Order, in RefundInput
 	if _, err := tx.ExecContext(ctx, qOrderRefunded, o.ID, amount, tx.Now); err != nil {
 		return err
 	}
-	if err := s.reverse(ctx, tx, o, parts, refundID); err != nil {
+	rev, err := s.reverse(ctx, tx, o, parts, refundID)
+	if err != nil {
+		return err
+	}
+	if err := rollup.AddOrder(ctx, tx, refundDelta(o, parts, rev)); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, audit.Entry{Action: "order.refund", Entity: "order", EntityID: fmt.Sprint(o.ID), Reason: reason,
 		After: map[string]any{"refund_id": refundID, "amount_fen": amount, "restock": in.Restock}})
 }
 
-// reverse recomputes the commissions of refunded lines and posts the differences.
-func (s *Service) reverse(ctx context.Context, tx *db.Tx, o Order, parts []refundPart, refundID int64) error {
+// reverse recomputes the commissions of refunded lines and posts the differences. It returns
+// what it reversed, by line and role.
+func (s *Service) reverse(ctx context.Context, tx *db.Tx, o Order, parts []refundPart, refundID int64) (reversals, error) {
 	// Lock the commissions (PostgreSQL) so a settlement cannot make one available between this read
 	// and the reversal: a reversal from frozen must not race a move to available.
 	existing, err := queryCommissions(ctx, tx, qOrderCommissions+tx.ForUpdate(), o.ID)
 	if err != nil || len(existing) == 0 {
-		return err
+		return nil, err
 	}
 	plan, err := s.Plans.Get(ctx, tx, o.PlanVersion)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	rev := reversals{}
 	snap := snapshot(o)
 	var entries []ledger.Entry
 	var total int64
@@ -163,7 +170,7 @@ func (s *Service) reverse(ctx context.Context, tx *db.Tx, o Order, parts []refun
 		remaining := l.Quantity - l.RefundedQty - p.qty
 		fresh, err := commission.ForLine(snap, p.idx, l.BaseFen, remaining, plan)
 		if err != nil {
-			return fmt.Errorf("recompute commission of line %d: %w", l.ID, err)
+			return nil, fmt.Errorf("recompute commission of line %d: %w", l.ID, err)
 		}
 		want := map[commission.Role]int64{}
 		for _, c := range fresh {
@@ -178,8 +185,9 @@ func (s *Service) reverse(ctx context.Context, tx *db.Tx, o Order, parts []refun
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, qReverse, c.ID, r); err != nil {
-				return fmt.Errorf("reverse commission %d: %w", c.ID, err)
+				return nil, fmt.Errorf("reverse commission %d: %w", c.ID, err)
 			}
+			rev.add(c.OrderLineID, c.Role, r)
 			kind := ledger.Frozen
 			if c.Status == "available" {
 				kind, clawback = ledger.Available, true
@@ -189,7 +197,7 @@ func (s *Service) reverse(ctx context.Context, tx *db.Tx, o Order, parts []refun
 		}
 	}
 	if total == 0 {
-		return nil
+		return rev, nil
 	}
 	cause := "refund"
 	if clawback {
@@ -200,5 +208,5 @@ func (s *Service) reverse(ctx context.Context, tx *db.Tx, o Order, parts []refun
 		Key: fmt.Sprintf("refund:%d", refundID), Cause: cause, CauseID: fmt.Sprint(refundID),
 		Memo: "commission reversed by a refund of order " + o.OrderNo, Entries: entries,
 	})
-	return err
+	return rev, err
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
 	"github.com/fenxiao/fenxiao/internal/ledger"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 	"github.com/fenxiao/fenxiao/internal/settings"
 )
 
@@ -170,4 +171,10 @@ func yuan(fen int64) string {
 		sign, fen = "-", -fen
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}
+
+// event is w's current state for the report rollups (package rollup).
+func event(w Withdrawal) rollup.WithdrawalEvent {
+	return rollup.WithdrawalEvent{Event: string(w.Status), DistributorID: w.DistributorID,
+		AmountFen: w.AmountFen, FeeFen: w.FeeFen, RequestedAt: w.RequestedAt}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
 	"github.com/fenxiao/fenxiao/internal/ledger"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 	"github.com/fenxiao/fenxiao/internal/settings"
 )
 
@@ -133,6 +134,9 @@ func (s *Service) Request(ctx context.Context, in RequestInput) (w Withdrawal, r
 			},
 		})
 		if err != nil {
+			return err
+		}
+		if err := rollup.AddWithdrawal(ctx, tx, event(w)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "withdrawal.request", Entity: "withdrawal", EntityID: fmt.Sprint(w.ID), After: w.masked()})

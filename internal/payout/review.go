@@ -11,6 +11,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
 	"github.com/fenxiao/fenxiao/internal/ledger"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 )
 
 // The status machine: requested → approved → paid | failed; requested → rejected. Rejected and
@@ -32,6 +33,9 @@ func (s *Service) Approve(ctx context.Context, id int64) (Withdrawal, error) {
 			return err
 		}
 		if out, err = scan(tx.QueryRowContext(ctx, qApprove, id, tx.Now)); err != nil {
+			return err
+		}
+		if err := rollup.AddWithdrawal(ctx, tx, event(out)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "withdrawal.approve", Entity: "withdrawal", EntityID: fmt.Sprint(id),
@@ -93,6 +97,9 @@ func (s *Service) turnDownTx(ctx context.Context, tx *db.Tx, w Withdrawal, to St
 		},
 	})
 	if err != nil {
+		return out, err
+	}
+	if err := rollup.AddWithdrawal(ctx, tx, event(out)); err != nil {
 		return out, err
 	}
 	action := map[Status]string{Rejected: "withdrawal.reject", Failed: "withdrawal.fail"}[to]
@@ -184,6 +191,9 @@ func (s *Service) Pay(ctx context.Context, id int64, in PayInput) (Withdrawal, e
 			},
 		})
 		if err != nil {
+			return err
+		}
+		if err := rollup.AddWithdrawal(ctx, tx, event(out)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "withdrawal.pay", Entity: "withdrawal", EntityID: fmt.Sprint(id),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/order"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 )
 
 // Breach is one broken invariant with the rows that break it.
@@ -241,6 +242,15 @@ func Run(ctx context.Context, d *db.DB) ([]Breach, error) {
 	if len(diffs) > 0 {
 		out = append(out, Breach{Check: rulesCheck, Detail: diffs})
 	}
+
+	// The report rollups against the raw rows (package rollup).
+	rb, err := rollup.Check(ctx, d.R, d.Dialect)
+	if err != nil {
+		return nil, fmt.Errorf("check the report rollups: %w", err)
+	}
+	for _, b := range rb {
+		out = append(out, Breach{Check: b.Check, Detail: b.Detail})
+	}
 	return out, nil
 }
 
@@ -250,7 +260,8 @@ func Names() []string {
 	for _, c := range all() {
 		out = append(out, c.name)
 	}
-	return append(out, "every order's commissions equal the rules applied to its snapshot")
+	out = append(out, "every order's commissions equal the rules applied to its snapshot")
+	return append(out, rollup.CheckNames()...)
 }
 
 // RunStructural runs only the checks of the network and the ledger's own bookkeeping, not those

@@ -1,0 +1,321 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/errs"
+)
+
+// DistributorRow is one distributor's performance in a period: what it sold (a cohort of the
+// period's payments), what it earned on that, the money that moved on its balance in the
+// period, and for a level 1 its team's sales and its override income on them.
+type DistributorRow struct {
+	DistributorID int64  `json:"distributor_id"`
+	Code          string `json:"code"`
+	Name          string `json:"name"`
+	Level         int    `json:"level" doc:"current level"`
+	ParentID      int64  `json:"parent_id,omitempty" doc:"current parent (level 2)"`
+
+	Orders       int64 `json:"orders" doc:"orders it sold (as the order's distributor) paid in the period"`
+	Customers    int64 `json:"customers" doc:"distinct customers of those orders"`
+	Units        int64 `json:"units"`
+	SalesFen     int64 `json:"sales_fen" doc:"goods value paid (line bases, no shipping)"`
+	RefundedFen  int64 `json:"refunded_fen" doc:"of those sales, refunded so far"`
+	NetSalesFen  int64 `json:"net_sales_fen" doc:"sales − refunded"`
+	Clicks       int64 `json:"clicks" doc:"link clicks in the period; 0 until click counting lands (see ClicksHook)"`
+	ConversionBP int64 `json:"conversion_bp" doc:"orders per click, basis points; 0 without clicks"`
+
+	CommissionFen         int64 `json:"commission_fen" doc:"commission accrued on the period's sales: its direct commission plus override on its team's"`
+	CommissionReversedFen int64 `json:"commission_reversed_fen" doc:"of that, reversed by refunds so far"`
+	CommissionNetFen      int64 `json:"commission_net_fen"`
+	SettledFen            int64 `json:"settled_fen" doc:"commission settled (frozen → available) in the period; 0 with a product filter"`
+	WithdrawnFen          int64 `json:"withdrawn_fen" doc:"withdrawals requested less those returned, in the period, as statements count them; 0 with a product filter"`
+
+	TeamOrders      int64 `json:"team_orders" doc:"level 1: orders its level-2s sold, paid in the period"`
+	TeamSalesFen    int64 `json:"team_sales_fen"`
+	TeamNetSalesFen int64 `json:"team_net_sales_fen"`
+	OverrideFen     int64 `json:"override_fen" doc:"level 1: override on its team's sales of the period, net of reversals"`
+}
+
+// DistributorSorts are the columns a distributor ranking may sort by (descending).
+var DistributorSorts = []string{"orders", "customers", "units", "sales_fen", "refunded_fen", "net_sales_fen", "clicks",
+	"conversion_bp", "commission_fen", "commission_reversed_fen", "commission_net_fen", "settled_fen", "withdrawn_fen",
+	"team_orders", "team_sales_fen", "team_net_sales_fen", "override_fen"}
+
+func (r DistributorRow) sortKey(col string) int64 {
+	switch col {
+	case "orders":
+		return r.Orders
+	case "customers":
+		return r.Customers
+	case "units":
+		return r.Units
+	case "sales_fen":
+		return r.SalesFen
+	case "refunded_fen":
+		return r.RefundedFen
+	case "clicks":
+		return r.Clicks
+	case "conversion_bp":
+		return r.ConversionBP
+	case "commission_fen":
+		return r.CommissionFen
+	case "commission_reversed_fen":
+		return r.CommissionReversedFen
+	case "commission_net_fen":
+		return r.CommissionNetFen
+	case "settled_fen":
+		return r.SettledFen
+	case "withdrawn_fen":
+		return r.WithdrawnFen
+	case "team_orders":
+		return r.TeamOrders
+	case "team_sales_fen":
+		return r.TeamSalesFen
+	case "team_net_sales_fen":
+		return r.TeamNetSalesFen
+	case "override_fen":
+		return r.OverrideFen
+	}
+	return r.NetSalesFen
+}
+
+// ClicksHook returns clicks per distributor for a range. Click counting (a clicks table) is
+// being added separately; until it lands this returns none and Clicks and ConversionBP are 0.
+var ClicksHook = func(ctx context.Context, q db.Querier, r Range, distributorID int64) (map[int64]int64, error) {
+	return nil, nil
+}
+
+// Distributors is the distributor performance report and leaderboard: every distributor with
+// any figure in the period (or just f.DistributorID), sorted by f.Sort (default net_sales_fen)
+// descending, then by id, cut to f.Limit. Errors: Invalid.
+func (s *Service) Distributors(ctx context.Context, f Filter) ([]DistributorRow, error) {
+	r, err := s.Resolve(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	sortBy, err := checkSort(f.Sort, "net_sales_fen", DistributorSorts)
+	if err != nil {
+		return nil, err
+	}
+	var out []DistributorRow
+	err = s.read(ctx, func(q db.Querier) error {
+		out, err = distributors(ctx, q, r, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].sortKey(sortBy), out[j].sortKey(sortBy)
+		if a != b {
+			return a > b
+		}
+		return out[i].DistributorID < out[j].DistributorID
+	})
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}
+
+func checkSort(col, def string, allowed []string) (string, error) {
+	if col == "" {
+		return def, nil
+	}
+	for _, a := range allowed {
+		if a == col {
+			return col, nil
+		}
+	}
+	return "", errs.Field("sort", "invalid_sort", "sort must be one of %v, not %q", allowed, col)
+}
+
+func distributors(ctx context.Context, q db.Querier, r Range, f Filter) ([]DistributorRow, error) {
+	rows := map[int64]*DistributorRow{}
+	get := func(id int64) *DistributorRow {
+		x := rows[id]
+		if x == nil {
+			x = &DistributorRow{DistributorID: id}
+			rows[id] = x
+		}
+		return x
+	}
+	segs := r.segments()
+	table, product := "rollup_distributors", ""
+	if f.ProductID != 0 {
+		table, product = "rollup_sales", "product_id"
+	}
+
+	// Own sales and direct commission.
+	w := &where{}
+	w.segs("", segs)
+	w.add("distributor_id <> 0")
+	if f.DistributorID != 0 {
+		w.add("distributor_id = ?", f.DistributorID)
+	}
+	if product != "" {
+		w.add("product_id = ?", f.ProductID)
+	}
+	err := scanRows(ctx, q, `SELECT distributor_id, sum(orders), sum(units), sum(sales_fen), sum(refunded_fen), sum(direct_fen), sum(direct_reversed_fen)
+		FROM `+table+` WHERE `+w.sql()+` GROUP BY distributor_id`, w.args, func(sc scanner) error {
+		var id, orders, units, sales, refunded, direct, directRev int64
+		if err := sc.Scan(&id, &orders, &units, &sales, &refunded, &direct, &directRev); err != nil {
+			return err
+		}
+		x := get(id)
+		x.Orders, x.Units, x.SalesFen, x.RefundedFen = orders, units, sales, refunded
+		x.CommissionFen += direct
+		x.CommissionReversedFen += directRev
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("distributor sales: %w", err)
+	}
+
+	// The team's sales and the override on them.
+	w = &where{}
+	w.segs("", segs)
+	w.add("parent_id <> 0")
+	if f.DistributorID != 0 {
+		w.add("parent_id = ?", f.DistributorID)
+	}
+	if product != "" {
+		w.add("product_id = ?", f.ProductID)
+	}
+	err = scanRows(ctx, q, `SELECT parent_id, sum(orders), sum(sales_fen), sum(refunded_fen), sum(override_fen), sum(override_reversed_fen)
+		FROM `+table+` WHERE `+w.sql()+` GROUP BY parent_id`, w.args, func(sc scanner) error {
+		var id, orders, sales, refunded, over, overRev int64
+		if err := sc.Scan(&id, &orders, &sales, &refunded, &over, &overRev); err != nil {
+			return err
+		}
+		x := get(id)
+		x.TeamOrders, x.TeamSalesFen, x.TeamNetSalesFen = orders, sales, sales-refunded
+		x.OverrideFen = over - overRev
+		x.CommissionFen += over
+		x.CommissionReversedFen += overRev
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("team sales: %w", err)
+	}
+
+	// Distinct customers over the range's buckets.
+	w = &where{}
+	w.segs("", segs)
+	w.add("product_id = ?", f.ProductID)
+	w.add("distributor_id <> 0")
+	if f.DistributorID != 0 {
+		w.add("distributor_id = ?", f.DistributorID)
+	}
+	err = scanRows(ctx, q, `SELECT distributor_id, count(DISTINCT customer_id) FROM rollup_customers WHERE `+w.sql()+` GROUP BY distributor_id`,
+		w.args, func(sc scanner) error {
+			var id, n int64
+			if err := sc.Scan(&id, &n); err != nil {
+				return err
+			}
+			get(id).Customers = n
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("distributor customers: %w", err)
+	}
+
+	// Money that moved on the distributor's balance (not attributable to a product).
+	if f.ProductID == 0 {
+		w = &where{}
+		w.segs("", segs)
+		w.add("owner_id <> 0")
+		w.add("kind = 'available'")
+		if f.DistributorID != 0 {
+			w.add("owner_id = ?", f.DistributorID)
+		}
+		err = scanRows(ctx, q, `SELECT owner_id,
+				sum(CASE WHEN cause = 'settlement' THEN amount_fen ELSE 0 END),
+				-sum(CASE WHEN cause IN ('withdrawal', 'withdrawal_return') THEN amount_fen ELSE 0 END)
+			FROM rollup_ledger WHERE `+w.sql()+` GROUP BY owner_id`, w.args, func(sc scanner) error {
+			var id, settled, withdrawn int64
+			if err := sc.Scan(&id, &settled, &withdrawn); err != nil {
+				return err
+			}
+			if settled != 0 || withdrawn != 0 {
+				x := get(id)
+				x.SettledFen, x.WithdrawnFen = settled, withdrawn
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("distributor settlements: %w", err)
+		}
+	}
+
+	clicks, err := ClicksHook(ctx, q, r, f.DistributorID)
+	if err != nil {
+		return nil, fmt.Errorf("distributor clicks: %w", err)
+	}
+	for id, n := range clicks {
+		if n != 0 {
+			get(id).Clicks = n
+		}
+	}
+
+	if err := describe(ctx, q, rows, f.DistributorID); err != nil {
+		return nil, err
+	}
+	out := make([]DistributorRow, 0, len(rows))
+	for _, x := range rows {
+		if x.Code == "" || (f.Level != 0 && x.Level != f.Level) {
+			continue // a distributor row of a since-deleted id cannot happen; a level filter can
+		}
+		x.NetSalesFen = x.SalesFen - x.RefundedFen
+		x.CommissionNetFen = x.CommissionFen - x.CommissionReversedFen
+		x.ConversionBP = bp(x.Orders, x.Clicks)
+		out = append(out, *x)
+	}
+	return out, nil
+}
+
+// describe fills code, name, level and parent of the rows' distributors.
+func describe(ctx context.Context, q db.Querier, rows map[int64]*DistributorRow, only int64) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	query, args := `SELECT id, code, name, level, COALESCE(parent_id, 0) FROM distributors`, []any{}
+	if only != 0 || len(rows) == 1 {
+		for id := range rows {
+			only = id
+		}
+		query, args = query+` WHERE id = $1`, []any{only}
+	}
+	return scanRows(ctx, q, query, args, func(sc scanner) error {
+		var id, parent int64
+		var code, name string
+		var level int
+		if err := sc.Scan(&id, &code, &name, &level, &parent); err != nil {
+			return err
+		}
+		if x := rows[id]; x != nil {
+			x.Code, x.Name, x.Level, x.ParentID = code, name, level, parent
+		}
+		return nil
+	})
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanRows(ctx context.Context, q db.Querier, query string, args []any, fn func(scanner) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

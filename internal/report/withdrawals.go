@@ -1,0 +1,167 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/rollup"
+)
+
+// WithdrawalRow counts withdrawal events of a period, each on the day it happened: a
+// withdrawal requested in March and paid in April is requested in March and paid in April.
+type WithdrawalRow struct {
+	DistributorID int64  `json:"distributor_id" doc:"0 on the summary row"`
+	Code          string `json:"code,omitempty"`
+	Name          string `json:"name,omitempty"`
+
+	Requested    int64 `json:"requested"`
+	RequestedFen int64 `json:"requested_fen"`
+	Approved     int64 `json:"approved"`
+	ApprovedFen  int64 `json:"approved_fen"`
+	Paid         int64 `json:"paid"`
+	PaidFen      int64 `json:"paid_fen" doc:"amounts of paid withdrawals, fees included"`
+	FeesFen      int64 `json:"fees_fen" doc:"fees kept on paid withdrawals"`
+	Rejected     int64 `json:"rejected"`
+	RejectedFen  int64 `json:"rejected_fen"`
+	Failed       int64 `json:"failed"`
+	FailedFen    int64 `json:"failed_fen"`
+	// Time to payout of the withdrawals paid in the period, request to payment, in seconds.
+	AvgPayoutSeconds    int64 `json:"avg_payout_seconds"`
+	MedianPayoutSeconds int64 `json:"median_payout_seconds" doc:"summary row only (0 on distributor rows); the lower middle of an even count"`
+}
+
+// WithdrawalReport is the period's summary and one row per distributor with an event, by id.
+type WithdrawalReport struct {
+	Summary       WithdrawalRow   `json:"summary"`
+	ByDistributor []WithdrawalRow `json:"by_distributor"`
+}
+
+// Withdrawals is the withdrawal report of f's period; f.DistributorID and f.Level (current
+// level) narrow it. Counts and sums come from the rollups; the median reads the period's paid
+// withdrawals through their finished_at index. Errors: Invalid.
+func (s *Service) Withdrawals(ctx context.Context, f Filter) (WithdrawalReport, error) {
+	r, err := s.Resolve(ctx, f)
+	if err != nil {
+		return WithdrawalReport{}, err
+	}
+	var out WithdrawalReport
+	rows := map[int64]*WithdrawalRow{}
+	secs := map[int64]int64{}
+	err = s.read(ctx, func(q db.Querier) error {
+		w := &where{}
+		w.segs("w", r.segments())
+		join := ""
+		if f.DistributorID != 0 {
+			w.add("w.distributor_id = ?", f.DistributorID)
+		}
+		if f.Level != 0 {
+			join = " JOIN distributors d ON d.id = w.distributor_id"
+			w.add("d.level = ?", f.Level)
+		}
+		err := scanRows(ctx, q, `SELECT w.distributor_id, w.event, sum(w.withdrawals), sum(w.amount_fen), sum(w.fee_fen), sum(w.payout_seconds)
+			FROM rollup_withdrawals w`+join+` WHERE `+w.sql()+` GROUP BY w.distributor_id, w.event`, w.args, func(sc scanner) error {
+			var id, n, amount, fee, sec int64
+			var event string
+			if err := sc.Scan(&id, &event, &n, &amount, &fee, &sec); err != nil {
+				return err
+			}
+			x := rows[id]
+			if x == nil {
+				x = &WithdrawalRow{DistributorID: id}
+				rows[id] = x
+			}
+			for _, t := range []*WithdrawalRow{x, &out.Summary} {
+				switch event {
+				case rollup.Requested:
+					t.Requested, t.RequestedFen = t.Requested+n, t.RequestedFen+amount
+				case rollup.Approved:
+					t.Approved, t.ApprovedFen = t.Approved+n, t.ApprovedFen+amount
+				case rollup.Paid:
+					t.Paid, t.PaidFen, t.FeesFen = t.Paid+n, t.PaidFen+amount, t.FeesFen+fee
+				case rollup.Rejected:
+					t.Rejected, t.RejectedFen = t.Rejected+n, t.RejectedFen+amount
+				case rollup.Failed:
+					t.Failed, t.FailedFen = t.Failed+n, t.FailedFen+amount
+				}
+			}
+			if event == rollup.Paid {
+				secs[id] += sec
+				secs[0] += sec
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		// The median: durations of the period's paid withdrawals, sorted.
+		m := &where{}
+		m.add("w.status = 'paid'")
+		m.add("w.finished_at >= ?", r.Start())
+		m.add("w.finished_at < ?", r.End())
+		if f.DistributorID != 0 {
+			m.add("w.distributor_id = ?", f.DistributorID)
+		}
+		if f.Level != 0 {
+			m.add("d.level = ?", f.Level)
+		}
+		var durations []int64
+		err = scanRows(ctx, q, `SELECT w.requested_at, w.finished_at FROM withdrawals w`+join+` WHERE `+m.sql(), m.args, func(sc scanner) error {
+			var t times
+			if err := sc.Scan(&t.requested, &t.finished); err != nil {
+				return err
+			}
+			durations = append(durations, rollup.PayoutSeconds(t.requested, t.finished))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		sort.Slice(durations, func(i, j int) bool { return durations[i] < durations[j] })
+		if len(durations) > 0 {
+			out.Summary.MedianPayoutSeconds = durations[(len(durations)-1)/2]
+		}
+		return describeWithdrawals(ctx, q, rows)
+	})
+	if err != nil {
+		return out, fmt.Errorf("withdrawal report: %w", err)
+	}
+	for id, x := range rows {
+		if x.Paid > 0 {
+			x.AvgPayoutSeconds = secs[id] / x.Paid
+		}
+		out.ByDistributor = append(out.ByDistributor, *x)
+	}
+	if out.Summary.Paid > 0 {
+		out.Summary.AvgPayoutSeconds = secs[0] / out.Summary.Paid
+	}
+	sort.Slice(out.ByDistributor, func(i, j int) bool { return out.ByDistributor[i].DistributorID < out.ByDistributor[j].DistributorID })
+	return out, nil
+}
+
+func describeWithdrawals(ctx context.Context, q db.Querier, rows map[int64]*WithdrawalRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ds := map[int64]*DistributorRow{}
+	for id := range rows {
+		ds[id] = &DistributorRow{}
+	}
+	var only int64
+	if len(rows) == 1 {
+		for id := range rows {
+			only = id
+		}
+	}
+	if err := describe(ctx, q, ds, only); err != nil {
+		return err
+	}
+	for id, x := range rows {
+		x.Code, x.Name = ds[id].Code, ds[id].Name
+	}
+	return nil
+}
+
+type times struct{ requested, finished time.Time }
