@@ -29,8 +29,9 @@ Commands:
   migrate   apply database migrations and exit
   apikey    create, list or revoke admin API keys:  fenxiao apikey create --name erp
   user      create console staff accounts:  fenxiao user create --login boss@shop.cn --name 王店长
-  verify    check the ledger and network invariants; exits 1 naming any breach
+  verify    check the ledger, network and report-rollup invariants; exits 1 naming any breach
   settle    settle commission and draw statements:  fenxiao settle [--cutoff T] [--distributor-id N] [--due]
+  rollup    recompute the report rollups from the raw rows:  fenxiao rollup rebuild [--zone Asia/Shanghai]
   version   print the version
 
 Every command reads its settings from flags or FENXIAO_* environment variables; secrets may
@@ -78,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdVerify(ctx, args[1:], stdout, stderr)
 	case "settle":
 		return cmdSettle(ctx, args[1:], stdout, stderr)
+	case "rollup":
+		return cmdRollup(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "fenxiao", version)
 		return nil

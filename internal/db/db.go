@@ -132,6 +132,33 @@ type Tx struct {
 	Dialect Dialect
 	Now     time.Time
 	db      *DB
+
+	commits []committer // BeforeCommit work, in registration order
+}
+
+// Committer is work a transaction does last, just before it commits (see BeforeCommit).
+type Committer interface {
+	BeforeCommit(ctx context.Context, tx *Tx) error
+}
+
+type committer struct {
+	key any
+	c   Committer
+}
+
+// BeforeCommit returns the transaction's Committer under key, making it with mk on the first
+// call; the transaction runs each one after its function returned nil, just before committing.
+// Writes to rows that every transaction shares (report counters) can gather there and go last,
+// so their locks are held only for the commit.
+func (tx *Tx) BeforeCommit(key any, mk func() Committer) Committer {
+	for _, c := range tx.commits {
+		if c.key == key {
+			return c.c
+		}
+	}
+	c := mk()
+	tx.commits = append(tx.commits, committer{key, c})
+	return c
 }
 
 // InTx runs fn in a write transaction, committing when fn returns nil. Driver errors are
@@ -156,6 +183,12 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return Translate(d.Dialect, err)
+	}
+	for _, c := range tx.commits {
+		if err := c.c.BeforeCommit(ctx, tx); err != nil {
+			_ = sqlTx.Rollback()
+			return Translate(d.Dialect, err)
+		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return Translate(d.Dialect, fmt.Errorf("commit: %w", err))

@@ -135,10 +135,11 @@ func (a *acc) add(b [3]string, key []any, vals ...int64) {
 	}
 }
 
-// upsert writes the accumulated rows in one statement.
-func (a *acc) upsert(ctx context.Context, tx *db.Tx) error {
+// statement is the upsert of the accumulated rows, its placeholders numbered after n arguments;
+// "" when there are none.
+func (a *acc) statement(n int) (string, []any) {
 	if len(a.rows) == 0 {
-		return nil
+		return "", nil
 	}
 	ks := make([]string, 0, len(a.rows))
 	for k := range a.rows {
@@ -161,7 +162,7 @@ func (a *acc) upsert(ctx context.Context, tx *db.Tx) error {
 				sb.WriteString(", ")
 			}
 			args = append(args, v)
-			fmt.Fprintf(&sb, "$%d", len(args))
+			fmt.Fprintf(&sb, "$%d", n+len(args))
 		}
 		sb.WriteString(")")
 	}
@@ -172,8 +173,38 @@ func (a *acc) upsert(ctx context.Context, tx *db.Tx) error {
 		}
 		fmt.Fprintf(&sb, "%s = %s.%s + excluded.%s", v, a.table, v, v)
 	}
-	if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
-		return fmt.Errorf("add to %s: %w", a.table, err)
+	return sb.String(), args
+}
+
+// upsert writes the rows of accs: on PostgreSQL in one statement (one round trip while the
+// shared rows are locked), on SQLite one statement per table.
+func upsert(ctx context.Context, tx *db.Tx, accs ...*acc) error {
+	if tx.Dialect == db.Postgres {
+		var parts []string
+		var args []any
+		for _, a := range accs {
+			q, as := a.statement(len(args))
+			if q != "" {
+				parts = append(parts, fmt.Sprintf("u%d AS (%s RETURNING 1)", len(parts), q))
+				args = append(args, as...)
+			}
+		}
+		if len(parts) == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, "WITH "+strings.Join(parts, ", ")+" SELECT 1", args...); err != nil {
+			return fmt.Errorf("add to the report rollups: %w", err)
+		}
+		return nil
+	}
+	for _, a := range accs {
+		q, args := a.statement(0)
+		if q == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("add to %s: %w", a.table, err)
+		}
 	}
 	return nil
 }
@@ -215,43 +246,91 @@ type LineDelta struct {
 	OverrideReversedFen int64
 }
 
-// AddOrder adds a payment or refund to the sales rollups inside tx.
+// AddOrder adds a payment or refund to the sales rollups when tx commits.
 func AddOrder(ctx context.Context, tx *db.Tx, d OrderDelta) error {
-	loc, err := Zone(ctx, tx, keyShare(tx))
-	if err != nil {
-		return err
-	}
-	b := Buckets(d.PaidAt, loc)
-	shop := newAcc("rollup_shop", []string{"level"}, salesCols)
-	dist := newAcc("rollup_distributors", []string{"distributor_id", "parent_id", "level"}, salesCols)
-	sales := newAcc("rollup_sales", []string{"product_id", "distributor_id", "parent_id", "level"}, salesCols)
-	cust := newAcc("rollup_customers", []string{"product_id", "distributor_id", "customer_id"}, []string{"orders"})
+	p := pendingOf(tx)
+	p.orders = append(p.orders, d)
+	return nil
+}
+
+func (p *pending) addOrder(b [3]string, d OrderDelta) {
 	var orders int64
 	if d.Paid {
 		orders = 1
-		cust.add(b, []any{int64(0), d.DistributorID, d.CustomerID}, 1)
+		p.cust.add(b, []any{int64(0), d.DistributorID, d.CustomerID}, 1)
 	}
-	shop.add(b, []any{d.Level}, orders)
-	dist.add(b, []any{d.DistributorID, d.ParentID, d.Level}, orders)
+	p.shop.add(b, []any{d.Level}, orders)
+	p.dist.add(b, []any{d.DistributorID, d.ParentID, d.Level}, orders)
 	seen := map[int64]bool{}
 	for _, l := range d.Lines {
 		v := []int64{0, l.Units, l.SalesFen, l.RefundedUnits, l.RefundedFen, l.DirectFen, l.OverrideFen, l.DirectReversedFen, l.OverrideReversedFen}
 		if d.Paid && !seen[l.ProductID] {
 			seen[l.ProductID] = true
 			v[0] = 1
-			cust.add(b, []any{l.ProductID, d.DistributorID, d.CustomerID}, 1)
+			p.cust.add(b, []any{l.ProductID, d.DistributorID, d.CustomerID}, 1)
 		}
-		sales.add(b, []any{l.ProductID, d.DistributorID, d.ParentID, d.Level}, v...)
+		p.sales.add(b, []any{l.ProductID, d.DistributorID, d.ParentID, d.Level}, v...)
 		v[0] = 0
-		shop.add(b, []any{d.Level}, v...)
-		dist.add(b, []any{d.DistributorID, d.ParentID, d.Level}, v...)
+		p.shop.add(b, []any{d.Level}, v...)
+		p.dist.add(b, []any{d.DistributorID, d.ParentID, d.Level}, v...)
 	}
-	for _, a := range []*acc{shop, dist, sales, cust} {
-		if err := a.upsert(ctx, tx); err != nil {
-			return err
+}
+
+// pending gathers a transaction's deltas; they are written just before it commits, so the
+// rows every payment shares (a day's shop totals) are locked only for the commit, and the
+// zone is read once.
+type pending struct {
+	orders      []OrderDelta
+	ledger      []ledgerDelta
+	withdrawals []WithdrawalEvent
+
+	shop, dist, sales, cust, led, wd *acc
+}
+
+type ledgerDelta struct {
+	cause   string
+	entries []LedgerEntry
+}
+
+type pendingKey struct{}
+
+func pendingOf(tx *db.Tx) *pending {
+	return tx.BeforeCommit(pendingKey{}, func() db.Committer { return &pending{} }).(*pending)
+}
+
+// BeforeCommit writes the gathered deltas.
+func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
+	if len(p.orders)+len(p.ledger)+len(p.withdrawals) == 0 {
+		return nil
+	}
+	loc, err := Zone(ctx, tx, keyShare(tx))
+	if err != nil {
+		return err
+	}
+	p.shop = newAcc("rollup_shop", []string{"level"}, salesCols)
+	p.dist = newAcc("rollup_distributors", []string{"distributor_id", "parent_id", "level"}, salesCols)
+	p.sales = newAcc("rollup_sales", []string{"product_id", "distributor_id", "parent_id", "level"}, salesCols)
+	p.cust = newAcc("rollup_customers", []string{"product_id", "distributor_id", "customer_id"}, []string{"orders"})
+	p.led = newAcc("rollup_ledger", []string{"owner_id", "kind", "cause"}, []string{"amount_fen", "entries"})
+	p.wd = newAcc("rollup_withdrawals", []string{"distributor_id", "event"}, []string{"withdrawals", "amount_fen", "fee_fen", "payout_seconds"})
+	for _, d := range p.orders {
+		p.addOrder(Buckets(d.PaidAt, loc), d)
+	}
+	now := Buckets(tx.Now, loc)
+	for _, l := range p.ledger {
+		for _, e := range l.entries {
+			p.led.add(now, []any{e.OwnerID, e.Kind, l.cause}, e.AmountFen, 1)
 		}
 	}
-	return nil
+	for _, w := range p.withdrawals {
+		var secs int64
+		if w.Event == Paid {
+			secs = PayoutSeconds(w.RequestedAt, tx.Now)
+		}
+		p.wd.add(now, []any{w.DistributorID, w.Event}, 1, w.AmountFen, w.FeeFen, secs)
+	}
+	p.orders, p.ledger, p.withdrawals = nil, nil, nil
+	return upsert(ctx, tx, p.shop, p.dist, p.sales, p.cust, p.led, p.wd)
 }
 
 // LedgerEntry is one ledger entry as ledger.Post writes it.
@@ -261,21 +340,14 @@ type LedgerEntry struct {
 	AmountFen int64
 }
 
-// AddLedger adds the entries of one posting (cause) made at tx.Now.
+// AddLedger adds the entries of one posting (cause) made at tx.Now, when tx commits.
 func AddLedger(ctx context.Context, tx *db.Tx, cause string, entries []LedgerEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	loc, err := Zone(ctx, tx, keyShare(tx))
-	if err != nil {
-		return err
-	}
-	b := Buckets(tx.Now, loc)
-	a := newAcc("rollup_ledger", []string{"owner_id", "kind", "cause"}, []string{"amount_fen", "entries"})
-	for _, e := range entries {
-		a.add(b, []any{e.OwnerID, e.Kind, cause}, e.AmountFen, 1)
-	}
-	return a.upsert(ctx, tx)
+	p := pendingOf(tx)
+	p.ledger = append(p.ledger, ledgerDelta{cause, entries})
+	return nil
 }
 
 // Withdrawal events.
@@ -296,19 +368,11 @@ type WithdrawalEvent struct {
 	RequestedAt   time.Time
 }
 
-// AddWithdrawal adds a withdrawal's new state inside tx.
+// AddWithdrawal adds a withdrawal's new state (reached at tx.Now) when tx commits.
 func AddWithdrawal(ctx context.Context, tx *db.Tx, w WithdrawalEvent) error {
-	loc, err := Zone(ctx, tx, keyShare(tx))
-	if err != nil {
-		return err
-	}
-	var secs int64
-	if w.Event == Paid {
-		secs = PayoutSeconds(w.RequestedAt, tx.Now)
-	}
-	a := newAcc("rollup_withdrawals", []string{"distributor_id", "event"}, []string{"withdrawals", "amount_fen", "fee_fen", "payout_seconds"})
-	a.add(Buckets(tx.Now, loc), []any{w.DistributorID, w.Event}, 1, w.AmountFen, w.FeeFen, secs)
-	return a.upsert(ctx, tx)
+	p := pendingOf(tx)
+	p.withdrawals = append(p.withdrawals, w)
+	return nil
 }
 
 // PayoutSeconds is request-to-payment time in whole seconds, each instant truncated to its
