@@ -99,6 +99,7 @@ func (s *Server) Handler() http.Handler {
 	s.routeMoney()
 	s.routeWithdrawals()
 	s.routeSettlements()
+	s.routeReports()
 
 	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, newProblem(http.StatusNotFound, "route_not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))

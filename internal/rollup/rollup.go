@@ -31,7 +31,8 @@
 // tables, so no writer adds a delta in the old zone after a rebuild or loses one during it.
 //
 // Distinct customers are not additive: rollup_customers keeps one row per (bucket, distributor,
-// customer[, product]) and reports count distinct customers over a range's few buckets.
+// customer) and reports count distinct customers over a range's few buckets; per product they
+// come from the indexed order lines of that one product.
 // Figures that are neither additive nor high-volume (median time to payout; distributor
 // applications and approvals) are read from indexed raw rows by the report package.
 package rollup
@@ -40,6 +41,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -122,8 +124,18 @@ func newAcc(table string, keys, vals []string) *acc {
 
 // add adds vals under key in all three buckets of b.
 func (a *acc) add(b [3]string, key []any, vals ...int64) {
+	var kb []byte
+	for _, k := range key {
+		switch v := k.(type) {
+		case int64:
+			kb = strconv.AppendInt(kb, v, 10)
+		case string:
+			kb = append(kb, v...)
+		}
+		kb = append(kb, 0)
+	}
 	for i, g := range grains {
-		k := fmt.Sprint(g, b[i], key)
+		k := g + b[i] + string(kb)
 		r := a.rows[k]
 		if r == nil {
 			r = &accRow{grain: g, bucket: b[i], key: key, vals: make([]int64, len(a.vals))}
@@ -162,7 +174,8 @@ func (a *acc) statement(n int) (string, []any) {
 				sb.WriteString(", ")
 			}
 			args = append(args, v)
-			fmt.Fprintf(&sb, "$%d", n+len(args))
+			sb.WriteByte('$')
+			sb.WriteString(strconv.Itoa(n + len(args)))
 		}
 		sb.WriteString(")")
 	}
@@ -257,7 +270,7 @@ func (p *pending) addOrder(b [3]string, d OrderDelta) {
 	var orders int64
 	if d.Paid {
 		orders = 1
-		p.cust.add(b, []any{int64(0), d.DistributorID, d.CustomerID}, 1)
+		p.cust.add(b, []any{d.DistributorID, d.CustomerID}, 1)
 	}
 	p.shop.add(b, []any{d.Level}, orders)
 	p.dist.add(b, []any{d.DistributorID, d.ParentID, d.Level}, orders)
@@ -267,7 +280,6 @@ func (p *pending) addOrder(b [3]string, d OrderDelta) {
 		if d.Paid && !seen[l.ProductID] {
 			seen[l.ProductID] = true
 			v[0] = 1
-			p.cust.add(b, []any{l.ProductID, d.DistributorID, d.CustomerID}, 1)
 		}
 		p.sales.add(b, []any{l.ProductID, d.DistributorID, d.ParentID, d.Level}, v...)
 		v[0] = 0
@@ -310,7 +322,7 @@ func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
 	p.shop = newAcc("rollup_shop", []string{"level"}, salesCols)
 	p.dist = newAcc("rollup_distributors", []string{"distributor_id", "parent_id", "level"}, salesCols)
 	p.sales = newAcc("rollup_sales", []string{"product_id", "distributor_id", "parent_id", "level"}, salesCols)
-	p.cust = newAcc("rollup_customers", []string{"product_id", "distributor_id", "customer_id"}, []string{"orders"})
+	p.cust = newAcc("rollup_customers", []string{"distributor_id", "customer_id"}, []string{"orders"})
 	p.led = newAcc("rollup_ledger", []string{"owner_id", "kind", "cause"}, []string{"amount_fen", "entries"})
 	p.wd = newAcc("rollup_withdrawals", []string{"distributor_id", "event"}, []string{"withdrawals", "amount_fen", "fee_fen", "payout_seconds"})
 	for _, d := range p.orders {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 	"github.com/fenxiao/fenxiao/internal/settings"
 )
 
@@ -98,6 +99,10 @@ func bulk(tb testing.TB, d *db.DB, distributors, ordersEach, linesEach int, sett
 		return nil
 	})
 	if err != nil {
+		tb.Fatal(err)
+	}
+	// The rows above bypassed the services, so the report rollups are drawn from them afresh.
+	if _, err := rollup.Rebuild(ctx, d, ""); err != nil {
 		tb.Fatal(err)
 	}
 	// A live database has been vacuumed, analysed and checkpointed since most of its rows were

@@ -73,16 +73,15 @@ CREATE INDEX rollup_sales_product_ix ON rollup_sales (product_id, grain, bucket)
 CREATE INDEX rollup_sales_distributor_ix ON rollup_sales (distributor_id, grain, bucket);
 
 -- Distinct paying customers cannot be summed across buckets, so this holds one row per
--- distributor, customer and bucket (product_id 0: any product), and reports count distinct
--- customers over the few buckets a range needs.
+-- distributor, customer and bucket, and reports count distinct customers over the few buckets a
+-- range needs. (Per product they come from the indexed order lines of that one product.)
 CREATE TABLE rollup_customers (
     grain          TEXT NOT NULL,
     bucket         TEXT NOT NULL,
-    product_id     BIGINT NOT NULL,
     distributor_id BIGINT NOT NULL,
     customer_id    BIGINT NOT NULL,
     orders         BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (grain, bucket, product_id, distributor_id, customer_id)
+    PRIMARY KEY (grain, bucket, distributor_id, customer_id)
 );
 CREATE INDEX rollup_customers_distributor_ix ON rollup_customers (distributor_id, grain, bucket);
 

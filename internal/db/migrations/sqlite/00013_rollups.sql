@@ -29,7 +29,7 @@ CREATE TABLE rollup_shop (
     direct_reversed_fen   BIGINT NOT NULL DEFAULT 0,
     override_reversed_fen BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (grain, bucket, level)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE rollup_distributors (
     grain                 TEXT NOT NULL,
@@ -47,7 +47,7 @@ CREATE TABLE rollup_distributors (
     direct_reversed_fen   BIGINT NOT NULL DEFAULT 0,
     override_reversed_fen BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (grain, bucket, distributor_id, parent_id, level)
-);
+) WITHOUT ROWID;
 CREATE INDEX rollup_distributors_distributor_ix ON rollup_distributors (distributor_id, grain, bucket);
 CREATE INDEX rollup_distributors_parent_ix ON rollup_distributors (parent_id, grain, bucket);
 
@@ -68,22 +68,21 @@ CREATE TABLE rollup_sales (
     direct_reversed_fen   BIGINT NOT NULL DEFAULT 0,
     override_reversed_fen BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (grain, bucket, product_id, distributor_id, parent_id, level)
-);
+) WITHOUT ROWID;
 CREATE INDEX rollup_sales_product_ix ON rollup_sales (product_id, grain, bucket);
 CREATE INDEX rollup_sales_distributor_ix ON rollup_sales (distributor_id, grain, bucket);
 
 -- Distinct paying customers cannot be summed across buckets, so this holds one row per
--- distributor, customer and bucket (product_id 0: any product), and reports count distinct
--- customers over the few buckets a range needs.
+-- distributor, customer and bucket, and reports count distinct customers over the few buckets a
+-- range needs. (Per product they come from the indexed order lines of that one product.)
 CREATE TABLE rollup_customers (
     grain          TEXT NOT NULL,
     bucket         TEXT NOT NULL,
-    product_id     BIGINT NOT NULL,
     distributor_id BIGINT NOT NULL,
     customer_id    BIGINT NOT NULL,
     orders         BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (grain, bucket, product_id, distributor_id, customer_id)
-);
+    PRIMARY KEY (grain, bucket, distributor_id, customer_id)
+) WITHOUT ROWID;
 CREATE INDEX rollup_customers_distributor_ix ON rollup_customers (distributor_id, grain, bucket);
 
 -- Ledger movements by the day they were posted (event time, as statements count them).
@@ -96,7 +95,7 @@ CREATE TABLE rollup_ledger (
     amount_fen BIGINT NOT NULL DEFAULT 0,
     entries    BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (grain, bucket, owner_id, kind, cause)
-);
+) WITHOUT ROWID;
 CREATE INDEX rollup_ledger_owner_ix ON rollup_ledger (owner_id, grain, bucket);
 
 -- Withdrawal events by the day each happened: requested, approved, paid, rejected, failed.
@@ -111,13 +110,16 @@ CREATE TABLE rollup_withdrawals (
     fee_fen        BIGINT NOT NULL DEFAULT 0,
     payout_seconds BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (grain, bucket, distributor_id, event)
-);
+) WITHOUT ROWID;
 
 -- Raw-row indexes for the figures that are not additive: the median time to payout, and the
 -- network's applications and approvals (distributors are few; an index range is enough).
 CREATE INDEX withdrawals_finished_ix ON withdrawals (finished_at);
 CREATE INDEX distributors_created_ix ON distributors (created_at);
 CREATE INDEX distributors_approved_ix ON distributors (approved_at);
+
+-- On SQLite the counter tables above are WITHOUT ROWID: the key is the table, so an upsert
+-- touches one b-tree instead of a table and its key index.
 
 -- +goose Down
 DROP INDEX distributors_approved_ix;

@@ -1,0 +1,51 @@
+package rollup_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/db/dbtest"
+	"github.com/fenxiao/fenxiao/internal/rollup"
+)
+
+// BenchmarkPaidOrder is what the rollups add to a payment's transaction: a 3-line order of a
+// level 2 (3 products, a new customer) and its 3-entry accrual posting, against the same
+// transaction without them.
+//
+//	go test ./internal/rollup -run '^$' -bench PaidOrder
+func BenchmarkPaidOrder(b *testing.B) {
+	for _, with := range []bool{false, true} {
+		name := "without"
+		if with {
+			name = "with"
+		}
+		b.Run(name, func(b *testing.B) {
+			d, _ := dbtest.Open(b)
+			ctx := context.Background()
+			i := int64(0)
+			for b.Loop() {
+				i++
+				err := d.InTx(ctx, func(tx *db.Tx) error {
+					if _, err := tx.ExecContext(ctx, `UPDATE rollup_state SET rebuilt_at = rebuilt_at WHERE id = 1`); err != nil {
+						return err
+					}
+					if !with {
+						return nil
+					}
+					if err := rollup.AddOrder(ctx, tx, rollup.OrderDelta{PaidAt: tx.Now, DistributorID: 2, ParentID: 1, Level: 2, CustomerID: i, Paid: true,
+						Lines: []rollup.LineDelta{{ProductID: 1, Units: 1, SalesFen: 1990, DirectFen: 159, OverrideFen: 59},
+							{ProductID: 2, Units: 2, SalesFen: 4180, DirectFen: 334, OverrideFen: 125},
+							{ProductID: 3, Units: 3, SalesFen: 6570, DirectFen: 525, OverrideFen: 197}}}); err != nil {
+						return err
+					}
+					return rollup.AddLedger(ctx, tx, "order_payment", []rollup.LedgerEntry{{OwnerID: 2, Kind: "frozen", AmountFen: 1018},
+						{OwnerID: 1, Kind: "frozen", AmountFen: 381}, {OwnerID: 0, Kind: "commission_expense", AmountFen: -1399}})
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
