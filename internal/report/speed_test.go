@@ -22,7 +22,8 @@ import (
 //	FENXIAO_REPORT_BENCH=1 go test ./internal/report -run ReportSpeed -v -timeout 60m
 //	FENXIAO_REPORT_BENCH=1 FENXIAO_TEST_DATABASE_URL=postgres://… go test ./internal/report -run ReportSpeed -v -timeout 60m
 //
-// FENXIAO_REPORT_BENCH_ORDERS changes the number of orders (a multiple of 10,000).
+// FENXIAO_REPORT_BENCH_ORDERS changes the number of orders (a multiple of 10,000);
+// FENXIAO_REPORT_BENCH_DB names a SQLite file to keep the data in between runs.
 func TestReportSpeed(t *testing.T) {
 	if os.Getenv("FENXIAO_REPORT_BENCH") == "" {
 		t.Skip("set FENXIAO_REPORT_BENCH=1 to load a million orders and time the reports")
@@ -31,8 +32,23 @@ func TestReportSpeed(t *testing.T) {
 	if n := os.Getenv("FENXIAO_REPORT_BENCH_ORDERS"); n != "" {
 		fmt.Sscan(n, &orders)
 	}
-	d, _ := dbtest.Open(t)
-	bulkYear(t, d, orders)
+	var d *db.DB
+	keep := os.Getenv("FENXIAO_REPORT_BENCH_DB") // a SQLite file kept between runs: loaded once
+	if keep != "" {
+		_, statErr := os.Stat(keep)
+		var err error
+		if d, err = db.Open(ctx, keep, db.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		must(t, "migrate", d.Migrate(ctx, nil))
+		if statErr != nil {
+			bulkYear(t, d, orders)
+		}
+	} else {
+		d, _ = dbtest.Open(t)
+		bulkYear(t, d, orders)
+	}
 
 	start := time.Now()
 	res, err := rollup.Rebuild(ctx, d, "")
