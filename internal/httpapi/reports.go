@@ -21,6 +21,7 @@ type reportIn struct {
 	ProductID     int64  `query:"product_id" minimum:"0"`
 	Sort          string `query:"sort" doc:"a column of the rows, sorted descending (distributors, products)"`
 	Limit         int    `query:"limit" minimum:"0" maximum:"100000" doc:"rows of a ranking; 0 = all"`
+	Bucket        string `query:"bucket" enum:"day,week,month,quarter," doc:"commission report only: default day up to 62 days, month beyond"`
 }
 
 func (in reportIn) filter() (report.Filter, error) {
@@ -41,11 +42,6 @@ func (in reportIn) filter() (report.Filter, error) {
 	return f, nil
 }
 
-type costIn struct {
-	reportIn
-	Bucket string `query:"bucket" enum:"day,week,month,quarter," doc:"default day up to 62 days, month beyond"`
-}
-
 // reportPeriod says which dates a report covered.
 type reportPeriod struct {
 	Period string `json:"period"`
@@ -62,14 +58,11 @@ type reportOut[T any] struct {
 }
 
 // registerReport adds GET /reports/{name} answering with run's typed rows.
-func registerReport[T any, I any, PI interface {
-	*I
-	base() *reportIn
-}](s *Server, reports *report.Service, name, summary, description string, run func(context.Context, PI, report.Filter) (T, error)) {
+func registerReport[T any](s *Server, reports *report.Service, name, summary, description string, run func(context.Context, *reportIn, report.Filter) (T, error)) {
 	o := op(http.MethodGet, "/reports/"+name, "report-"+name, summary, "reports", "operator", "finance")
 	o.Description = description + " Amounts are fen, shares basis points; sales are line bases (goods after discounts, no shipping)."
-	huma.Register(s.api, o, func(ctx context.Context, in *I) (*reportOut[T], error) {
-		f, err := PI(in).base().filter()
+	huma.Register(s.api, o, func(ctx context.Context, in *reportIn) (*reportOut[T], error) {
+		f, err := in.filter()
 		if err != nil {
 			return nil, fail(ctx, s.Log, err)
 		}
@@ -77,7 +70,7 @@ func registerReport[T any, I any, PI interface {
 		if err != nil {
 			return nil, fail(ctx, s.Log, err)
 		}
-		rows, err := run(ctx, PI(in), f)
+		rows, err := run(ctx, in, f)
 		if err != nil {
 			return nil, fail(ctx, s.Log, err)
 		}
@@ -87,8 +80,6 @@ func registerReport[T any, I any, PI interface {
 		return out, nil
 	})
 }
-
-func (in *reportIn) base() *reportIn { return in }
 
 func (s *Server) routeReports() {
 	reports := &report.Service{DB: s.DB}
@@ -110,7 +101,7 @@ func (s *Server) routeReports() {
 		})
 	registerReport(s, reports, "commission", "Commission cost over time",
 		"Commission on each bucket's sales by rate (level-1 direct, level-2 direct, level-1 override), net of reversals, against those sales.",
-		func(ctx context.Context, in *costIn, f report.Filter) ([]report.CostRow, error) {
+		func(ctx context.Context, in *reportIn, f report.Filter) ([]report.CostRow, error) {
 			return reports.CommissionOverTime(ctx, f, in.Bucket)
 		})
 	registerReport(s, reports, "network", "Network growth",
