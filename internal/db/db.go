@@ -37,6 +37,7 @@ type DB struct {
 	URL     string  // without secrets only if the caller gave none
 
 	stmts stmtCache
+	group groupCommit // SQLite only
 }
 
 // Options tune Open.
@@ -135,7 +136,9 @@ type Tx struct {
 }
 
 // InTx runs fn in a write transaction, committing when fn returns nil. Driver errors are
-// translated to domain errors. On PostgreSQL a serialization failure or deadlock is retried.
+// translated to domain errors. On PostgreSQL a serialization failure or deadlock is retried; on
+// SQLite concurrent callers share one commit (groupcommit.go). Either way fn may run more than
+// once, so it must only assign what it computes, never accumulate outside the transaction.
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := d.inTx(ctx, fn)
@@ -148,6 +151,9 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (d *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if d.Dialect == SQLite {
+		return d.groupInTx(ctx, fn)
+	}
 	sqlTx, err := d.W.BeginTx(ctx, nil)
 	if err != nil {
 		return Translate(d.Dialect, fmt.Errorf("begin transaction: %w", err))

@@ -71,6 +71,15 @@ func New(d *db.DB, log *slog.Logger) *Server {
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 	}, []string{"route", "code"})
 	s.metrics.MustRegister(s.reqDur, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if d.Dialect == db.SQLite {
+		s.metrics.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "fenxiao_db_commits_total",
+				Help: "SQLite commits of the single writer; concurrent write transactions share one (group commit)."},
+				func() float64 { c, _ := d.GroupStats(); return float64(c) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "fenxiao_db_transactions_total",
+				Help: "SQLite write transactions run; divided by fenxiao_db_commits_total it is the average group."},
+				func() float64 { _, n := d.GroupStats(); return float64(n) }))
+	}
 	return s
 }
 
