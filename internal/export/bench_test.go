@@ -75,7 +75,7 @@ func measure(t *testing.T, f Format, n int) measured {
 	})
 	tb := syntheticTable()
 	tb.TempDir = t.TempDir()
-	tb.Progress = func(rows int64) { m.calls++; m.rowsReported = rows }
+	tb.Progress = func(rows int64, _ bool) { m.calls++; m.rowsReported = rows }
 	var w countingWriter
 	start := time.Now()
 	got, err := Write(context.Background(), &w, f, tb, syntheticRows(n))
@@ -102,7 +102,7 @@ func syntheticRows(n int) Rows {
 	products := []string{"云南普洱茶饼 357g", "每日坚果礼盒（30 袋装）", "景德镇手绘陶瓷杯", "东北五常大米 10kg"}
 	names := []string{"王小明", "李华", "张伟的小店", "陈静·好物分享"}
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	return func(emit func([]any) error) error {
+	return func(_ context.Context, emit func([]any) error) error {
 		row := make([]any, 12)
 		for i := range n {
 			at := base.Add(time.Duration(i) * 17 * time.Second)

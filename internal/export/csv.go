@@ -32,7 +32,7 @@ func WriteCSV(ctx context.Context, w io.Writer, t Table, rows Rows) (int64, erro
 	}
 	zone := t.zone()
 	n := counter{ctx: ctx, progress: t.Progress}
-	err := rows(func(row []any) error {
+	err := rows(ctx, func(row []any) error {
 		for i, c := range t.Columns {
 			var v any
 			if i < len(row) {

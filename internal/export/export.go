@@ -46,12 +46,13 @@ type Column struct {
 
 // Rows produces a table's rows in order by calling emit once per row, cells in column order.
 // It stops at the first error emit returns and returns it; emit keeps no reference to the
-// slice, so a producer may reuse one.
-type Rows func(emit func(row []any) error) error
+// slice, so a producer may reuse one. ctx is the export's (the request's, or a background
+// job's): a producer reading a database uses it for its queries.
+type Rows func(ctx context.Context, emit func(row []any) error) error
 
 // FromSeq adapts an iterator that cannot fail.
 func FromSeq(seq iter.Seq[[]any]) Rows {
-	return func(emit func([]any) error) error {
+	return func(_ context.Context, emit func([]any) error) error {
 		for row := range seq {
 			if err := emit(row); err != nil {
 				return err
@@ -63,7 +64,7 @@ func FromSeq(seq iter.Seq[[]any]) Rows {
 
 // FromSeq2 adapts an iterator of rows and errors, such as one over database rows.
 func FromSeq2(seq iter.Seq2[[]any, error]) Rows {
-	return func(emit func([]any) error) error {
+	return func(_ context.Context, emit func([]any) error) error {
 		for row, err := range seq {
 			if err != nil {
 				return err
@@ -83,9 +84,9 @@ type Table struct {
 	Sheet string
 	// Zone shows instants; nil is the merchant's zone, Asia/Shanghai.
 	Zone *time.Location
-	// Progress, when set, is called with the rows written so far every ProgressEvery rows and
-	// once at the end. It runs on the writing goroutine: keep it quick.
-	Progress func(rows int64)
+	// Progress, when set, is called with the rows written so far every ProgressEvery rows, and
+	// with done once all are written. It runs on the writing goroutine: keep it quick.
+	Progress func(rows int64, done bool)
 	// TempDir holds XLSX spill files; "" is os.TempDir().
 	TempDir string
 }
@@ -142,7 +143,7 @@ func Write(ctx context.Context, w io.Writer, f Format, t Table, rows Rows) (int6
 type counter struct {
 	ctx      context.Context
 	n        int64
-	progress func(int64)
+	progress func(int64, bool)
 }
 
 func (c *counter) add() error {
@@ -153,14 +154,14 @@ func (c *counter) add() error {
 		}
 	}
 	if c.progress != nil && c.n%ProgressEvery == 0 {
-		c.progress(c.n)
+		c.progress(c.n, false)
 	}
 	return nil
 }
 
 func (c *counter) done() {
 	if c.progress != nil {
-		c.progress(c.n)
+		c.progress(c.n, true)
 	}
 }
 

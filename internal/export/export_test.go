@@ -31,7 +31,7 @@ var (
 )
 
 func source(rows [][]any) Rows {
-	return func(emit func([]any) error) error {
+	return func(_ context.Context, emit func([]any) error) error {
 		for _, r := range rows {
 			if err := emit(r); err != nil {
 				return err
@@ -45,12 +45,17 @@ func TestCSV(t *testing.T) {
 	var buf bytes.Buffer
 	var progress []int64
 	tb := table
-	tb.Progress = func(n int64) { progress = append(progress, n) }
+	tb.Progress = func(n int64, done bool) {
+		if done {
+			n = -n
+		}
+		progress = append(progress, n)
+	}
 	n, err := WriteCSV(context.Background(), &buf, tb, source(rows))
 	if err != nil || n != 6 {
 		t.Fatalf("%d rows, %v", n, err)
 	}
-	if len(progress) != 1 || progress[0] != 6 {
+	if len(progress) != 1 || progress[0] != -6 {
 		t.Fatalf("progress %v", progress)
 	}
 	body := buf.String()
@@ -190,7 +195,7 @@ func TestXLSXMoneyExact(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	tb := Table{Columns: []Column{{Header: "金额", Kind: Money}}}
-	_, err := WriteXLSX(context.Background(), &buf, tb, func(emit func([]any) error) error {
+	_, err := WriteXLSX(context.Background(), &buf, tb, func(_ context.Context, emit func([]any) error) error {
 		for _, a := range amounts {
 			if err := emit([]any{a}); err != nil {
 				return err
@@ -231,12 +236,12 @@ func TestErrors(t *testing.T) {
 		}
 		// The producer's error comes back; a cancelled context stops the export.
 		boom := errors.New("boom")
-		if _, err := Write(context.Background(), &buf, f, tb, func(func([]any) error) error { return boom }); !errors.Is(err, boom) {
+		if _, err := Write(context.Background(), &buf, f, tb, func(context.Context, func([]any) error) error { return boom }); !errors.Is(err, boom) {
 			t.Errorf("%s: %v", f, err)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		n, err := Write(ctx, &buf, f, tb, func(emit func([]any) error) error {
+		n, err := Write(ctx, &buf, f, tb, func(_ context.Context, emit func([]any) error) error {
 			for {
 				if err := emit([]any{int64(1)}); err != nil {
 					return err

@@ -42,7 +42,7 @@ func WriteXLSX(ctx context.Context, w io.Writer, t Table, rows Rows) (int64, err
 	}
 	x := &sheetWriter{t: t, sw: sw, st: st, zone: t.zone(), widths: make([]float64, len(t.Columns))}
 	n := counter{ctx: ctx, progress: t.Progress}
-	err = rows(func(row []any) error {
+	err = rows(ctx, func(row []any) error {
 		if n.n >= MaxXLSXRows {
 			return ErrTooManyRows
 		}
