@@ -137,7 +137,7 @@ func TestXLSX(t *testing.T) {
 	// Cells: raw value, type, number format, and what Excel shows.
 	for _, c := range []struct {
 		cell, raw, shown, format string
-		number               bool
+		number                   bool
 	}{
 		{"A2", "A1", "A1", "", false},
 		{"B2", "1", "1", "", true},

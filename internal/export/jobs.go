@@ -59,7 +59,7 @@ type JobStatus struct {
 	State    string    `json:"state"`
 	Rows     int64     `json:"rows"`
 	Total    int64     `json:"total,omitempty"`
-	Percent  int       `json:"percent"` // -1 while the total is unknown
+	Percent  int       `json:"percent"`         // -1 while the total is unknown
 	Error    string    `json:"error,omitempty"` // "too_many_rows" or "failed"; details go to the log
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished,omitzero"`

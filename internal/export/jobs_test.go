@@ -134,7 +134,9 @@ func TestJobsHTTP(t *testing.T) {
 	}
 
 	// Kept for Keep, then the job and its file are gone.
-	waitFor(t, func() bool { return do("GET", first+"/status", "7").Code == http.StatusNotFound })
+	waitFor(t, func() bool {
+		return do("GET", first+"/status", "7").Code == http.StatusNotFound && do("GET", second+"/status", "7").Code == http.StatusNotFound
+	})
 	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 0 {
 		t.Fatalf("files left behind: %v", files)
 	}

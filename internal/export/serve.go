@@ -60,8 +60,9 @@ func FileName(name string, f Format) string {
 	return name + "." + string(f)
 }
 
-// LogProgress returns a Progress callback that logs every 100,000 rows and the end, with the
-// rate so far: enough to follow a large export in the log without flooding it.
+// LogProgress returns a Progress callback that logs every 100,000 rows and the end (at debug
+// level for a small, quick export), with the rate so far: enough to follow a large export in
+// the log without flooding it.
 func LogProgress(ctx context.Context, log *slog.Logger, what string) func(int64, bool) {
 	start := time.Now()
 	return func(n int64, done bool) {
@@ -69,6 +70,10 @@ func LogProgress(ctx context.Context, log *slog.Logger, what string) func(int64,
 			return
 		}
 		secs := time.Since(start).Seconds()
-		log.InfoContext(ctx, "export progress", "export", what, "rows", n, "done", done, "seconds", int64(secs), "rows_per_second", int64(float64(n)/max(secs, 0.001)))
+		level := slog.LevelInfo
+		if done && n < 100_000 && secs < 5 {
+			level = slog.LevelDebug // a small export is not news
+		}
+		log.Log(ctx, level, "export progress", "export", what, "rows", n, "done", done, "seconds", int64(secs), "rows_per_second", int64(float64(n)/max(secs, 0.001)))
 	}
 }
