@@ -62,7 +62,7 @@ func (c Line) SVG() template.HTML {
 		top += 6
 	}
 	left := labelW + 10
-	right := lineW - 12
+	right := lineW - 24 // room for half the last date, centred on the last point
 	bottom := lineH - fontSize*1.5 - 8
 	if c.XLabel != "" {
 		bottom -= fontSize + 4
