@@ -5,6 +5,7 @@
 package material
 
 import (
+	"fmt"
 	"path"
 	"strings"
 	"time"
@@ -167,4 +168,16 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// Size is the file's size for people: 512 B, 12.3 KiB, 4.5 MiB.
+func (m Material) Size() string {
+	switch n := m.SizeBytes; {
+	case n < 1<<10:
+		return itoa(n) + " B"
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	default:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
 }

@@ -9,6 +9,7 @@ const (
 	qUpdate      = `UPDATE materials SET title = $2, body = $3, product_id = $4, campaign = $5, updated_at = $6 WHERE id = $1 RETURNING ` + columns
 	qDelete      = `DELETE FROM materials WHERE id = $1`
 	qProductSeen = `SELECT count(*) FROM products WHERE id = $1`
+	qProducts    = `SELECT DISTINCT p.id, p.name FROM materials m JOIN products p ON p.id = m.product_id ORDER BY p.name, p.id LIMIT 200`
 	qCampaigns   = `SELECT DISTINCT campaign FROM materials WHERE campaign <> '' ORDER BY campaign LIMIT 200`
 
 	// %[1]s is the dialect's case-insensitive LIKE.

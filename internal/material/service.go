@@ -430,3 +430,27 @@ func mib(n int64) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// ProductTag is a product some material is tagged with.
+type ProductTag struct {
+	ID   int64
+	Name string
+}
+
+// Products lists the products materials are tagged with, by name, for filters.
+func (s *Service) Products(ctx context.Context) ([]ProductTag, error) {
+	rows, err := s.DB.R.QueryContext(ctx, qProducts)
+	if err != nil {
+		return nil, fmt.Errorf("list material products: %w", err)
+	}
+	defer rows.Close()
+	var out []ProductTag
+	for rows.Next() {
+		var p ProductTag
+		if err := rows.Scan(&p.ID, &p.Name); err != nil {
+			return nil, fmt.Errorf("list material products: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
