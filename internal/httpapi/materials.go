@@ -191,4 +191,3 @@ func (s *Server) createMaterial(ctx context.Context, w http.ResponseWriter, r *h
 	return material.Material{}, errs.E(errs.Invalid, "unsupported_media_type",
 		"send a file as multipart/form-data (field \"file\") or a copy text as application/json, not %q", mt)
 }
-

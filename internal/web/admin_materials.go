@@ -186,4 +186,6 @@ func (s *Server) adminMaterialDelete(w http.ResponseWriter, r *http.Request) {
 	s.adminDone(w, r, "/admin/materials", "admin.mat.deleted")
 }
 
-func (s *Server) adminMaterialFile(w http.ResponseWriter, r *http.Request) { s.materialFile(w, r, "admin") }
+func (s *Server) adminMaterialFile(w http.ResponseWriter, r *http.Request) {
+	s.materialFile(w, r, "admin")
+}
