@@ -66,8 +66,14 @@ func TestPosterCacheFollowsProduct(t *testing.T) {
 	if first.Cached || len(first.PNG) == 0 {
 		t.Fatalf("first poster: cached %v, %d bytes", first.Cached, len(first.PNG))
 	}
-	if _, err := png.Decode(bytes.NewReader(first.PNG)); err != nil {
+	img, err := png.Decode(bytes.NewReader(first.PNG))
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The picture came from the uploads dir: the top-left is the gradient's dark corner, not the
+	// placeholder's light panel.
+	if r, g, _, _ := img.At(5, 5).RGBA(); r>>8 > 60 || g>>8 > 60 {
+		t.Errorf("the uploaded picture was not drawn: %v at (5,5)", img.At(5, 5))
 	}
 	want := "https://shop.example.com/s/p/" + itoa(p.ID) + "?ref=" + alice.Code
 	if links[0] != want {

@@ -47,6 +47,10 @@ func (s *Server) adminMaterialsPage(w http.ResponseWriter, r *http.Request, stat
 	if f.Kind != material.Image && f.Kind != material.Video && f.Kind != material.Text {
 		f.Kind = ""
 	}
+	if adminWantsCSV(r) {
+		s.adminMaterialsCSV(w, r, f)
+		return
+	}
 	list, err := svc.List(ctx, f)
 	if err != nil {
 		s.fail(w, r, "admin", err)
@@ -54,7 +58,6 @@ func (s *Server) adminMaterialsPage(w http.ResponseWriter, r *http.Request, stat
 	}
 	d := adminMaterialsData{Items: list.Items, Pager: newAdminPager(r.URL, page, list.Total), Kind: string(f.Kind), Campaign: f.Campaign,
 		ProductID: f.ProductID, Names: map[int64]string{}}
-	d.Pager.CSVURL = ""
 	d.MaxImageMiB, d.MaxVideoMiB = limitMiB(svc, material.Image), limitMiB(svc, material.Video)
 	products, err := s.Catalog.List(ctx, catalog.Filter{PerPage: 100})
 	if err != nil {
@@ -188,4 +191,42 @@ func (s *Server) adminMaterialDelete(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) adminMaterialFile(w http.ResponseWriter, r *http.Request) {
 	s.materialFile(w, r, "admin")
+}
+
+// adminMaterialsCSV sends the whole filtered list, a hundred rows per query.
+func (s *Server) adminMaterialsCSV(w http.ResponseWriter, r *http.Request, f material.Filter) {
+	q := s.adminPage(w, r, "", nil)
+	names := map[int64]string{}
+	if tagged, err := s.promo.Materials.Products(r.Context()); err == nil {
+		for _, t := range tagged {
+			names[t.ID] = t.Name
+		}
+	}
+	header := []string{"ID", q.T("admin.mat.kind"), q.T("admin.mat.title_field"), q.T("admin.mat.product"), q.T("admin.mat.campaign"),
+		q.T("admin.mat.size"), q.T("admin.mat.file"), q.T("admin.mat.body"), q.T("admin.mat.created")}
+	err := writeCSV(w, "materials.csv", header, func(emit func([]string) error) error {
+		f.PerPage = 100
+		for f.Page = 1; ; f.Page++ {
+			page, err := s.promo.Materials.List(r.Context(), f)
+			if err != nil {
+				return err
+			}
+			for _, m := range page.Items {
+				product := ""
+				if m.ProductID != nil {
+					product = names[*m.ProductID]
+				}
+				if err := emit([]string{adminItoa(m.ID), q.T("admin.mat.kind." + string(m.Kind)), m.Title, product, m.Campaign,
+					adminItoa(m.SizeBytes), m.FileName, m.Body, adminCSVTime(&m.CreatedAt)}); err != nil {
+					return err
+				}
+			}
+			if f.Page*f.PerPage >= page.Total {
+				return nil
+			}
+		}
+	})
+	if err != nil {
+		s.Log.ErrorContext(r.Context(), "materials csv", "err", err)
+	}
 }

@@ -199,6 +199,10 @@ func TestAdminMaterials(t *testing.T) {
 			t.Errorf("list lacks %s", want)
 		}
 	}
+	csv := e.get("operator", "/admin/materials?format=csv&kind=text").must(t, 200)
+	if !strings.Contains(csv.Body, "明前龙井，一口回甘。") || strings.Contains(csv.Body, "主图.png") {
+		t.Errorf("CSV of texts:\n%s", csv.Body)
+	}
 	e.post("operator", fmt.Sprintf("/admin/materials/%d", id), url.Values{"title": {"新标题"}, "campaign": {"618"}, "product_id": {"0"}}).must(t, http.StatusSeeOther)
 	if n := e.count(`SELECT count(*) FROM materials WHERE title = '新标题' AND campaign = '618' AND product_id IS NULL`); n != 1 {
 		t.Error("edit not saved")
