@@ -169,8 +169,9 @@ func FindFont(configured string) (*Font, error) {
 	return nil, ErrNoFont
 }
 
-// fcMatch asks fontconfig, when installed, for its best Chinese font file.
-func fcMatch() string {
+// fcMatch asks fontconfig, when installed, for its best Chinese font file (a variable so
+// tests can take it away).
+var fcMatch = func() string {
 	bin, err := exec.LookPath("fc-match")
 	if err != nil {
 		return ""

@@ -185,12 +185,32 @@ func TestFontWithoutCJKRefused(t *testing.T) {
 	if _, err := Render(latin, Input{Name: "Coffee", PriceFen: 100, URL: "https://x.example/s/"}); err != nil {
 		t.Fatalf("latin poster: %v", err)
 	}
-	// A search with nothing to find says what to install.
-	saved, savedDirs := Candidates, FontDirs
-	t.Cleanup(func() { Candidates, FontDirs = saved, savedDirs })
-	Candidates, FontDirs = []string{dejavu}, []string{t.TempDir()}
-	if _, err := FindFont(""); !errors.Is(err, ErrNoFont) && err != nil {
-		t.Fatalf("empty search: %v", err)
+	// A search with nothing but DejaVu to find says what to install.
+	saved, savedDirs, savedFC := Candidates, FontDirs, fcMatch
+	t.Cleanup(func() { Candidates, FontDirs, fcMatch = saved, savedDirs, savedFC })
+	Candidates, FontDirs, fcMatch = []string{dejavu}, []string{filepath.Dir(dejavu)}, func() string { return dejavu }
+	if f, err := FindFont(""); !errors.Is(err, ErrNoFont) || !strings.Contains(err.Error(), "fonts-wqy-zenhei") {
+		t.Fatalf("search without a CJK font: %v %v", f, err)
+	}
+}
+
+// Without the fixed candidates the walk of the font directories finds a CJK-named file, and
+// fc-match's answer is used last.
+func TestFindFontOrder(t *testing.T) {
+	want := cjkFont(t)
+	saved, savedDirs, savedFC := Candidates, FontDirs, fcMatch
+	t.Cleanup(func() { Candidates, FontDirs, fcMatch = saved, savedDirs, savedFC })
+	Candidates, FontDirs, fcMatch = nil, []string{filepath.Dir(filepath.Dir(want.Path))}, func() string { return "" }
+	if f, err := FindFont(""); err != nil || f.Path != want.Path {
+		t.Fatalf("walk: %v %v, want %s", f, err, want.Path)
+	}
+	FontDirs, fcMatch = nil, func() string { return want.Path }
+	if f, err := FindFont(""); err != nil || f.Path != want.Path {
+		t.Fatalf("fc-match: %v %v", f, err)
+	}
+	// A configured font is the only one tried.
+	if _, err := FindFont("/nonexistent/font.ttc"); err == nil || !strings.Contains(err.Error(), "/nonexistent/font.ttc") {
+		t.Fatalf("configured missing font: %v", err)
 	}
 }
 
