@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -23,9 +24,11 @@ import (
 	"github.com/fenxiao/fenxiao/internal/audit"
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/material"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
 	"github.com/fenxiao/fenxiao/internal/payout"
+	"github.com/fenxiao/fenxiao/internal/poster"
 	"github.com/fenxiao/fenxiao/internal/settlement"
 )
 
@@ -46,6 +49,11 @@ type Server struct {
 	Web interface{ Register(*http.ServeMux) }
 	// Settlement settles commission and draws statements; its background runs outlive requests.
 	Settlement *settlement.Service
+	// Posters draws share posters; Materials keeps marketing materials (nil: their routes
+	// answer 503). BaseURL is the public scheme://host posters link to; "": from the request.
+	Posters   *poster.Service
+	Materials *material.Service
+	BaseURL   string
 
 	api     huma.API
 	metrics *prometheus.Registry
@@ -65,6 +73,7 @@ func New(d *db.DB, log *slog.Logger) *Server {
 		metrics:    prometheus.NewRegistry(),
 	}
 	s.Payout = payout.New(d, s.Orders.Ledger)
+	s.Posters = poster.New(s.Catalog, s.Network, nil, poster.Images{}, os.Getenv(poster.EnvFont), log, 0)
 	s.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "fenxiao_http_request_duration_seconds",
 		Help:    "HTTP request latency by route and status.",
@@ -108,6 +117,8 @@ func (s *Server) Handler() http.Handler {
 	s.routeMoney()
 	s.routeWithdrawals()
 	s.routeSettlements()
+	s.routePosters()
+	s.routeMaterials()
 
 	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, newProblem(http.StatusNotFound, "route_not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))

@@ -50,6 +50,7 @@ type Server struct {
 	// adminDashTTL.
 	dash  atomic.Pointer[adminClosedDays]
 	funds adminFunds // withdrawals and settlements for the console, see UsePayout
+	promo Promotion  // posters and materials, see UsePromotion
 }
 
 // Deps are the services the web needs; New builds the rest.
@@ -106,7 +107,7 @@ func (s *Server) protect(h http.Handler) http.Handler {
 		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r))
 		h.ServeHTTP(w, r)
 	})))
 }

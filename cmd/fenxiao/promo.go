@@ -1,0 +1,41 @@
+package main
+
+import (
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/fenxiao/fenxiao/internal/httpapi"
+	"github.com/fenxiao/fenxiao/internal/material"
+	"github.com/fenxiao/fenxiao/internal/poster"
+	"github.com/fenxiao/fenxiao/internal/web"
+)
+
+// usePromotion wires posters and materials into the API and the web. The links posters and
+// copied texts carry come from one LinkFor, the shop's ?ref= links until tracked links replace it.
+func usePromotion(api *httpapi.Server, site *web.Server, dataDir, mediaDir, font string, fetchRemote bool, baseURL string, log *slog.Logger) error {
+	if mediaDir == "" {
+		mediaDir = filepath.Join(dataDir, "materials")
+	}
+	media, err := material.NewDisk(mediaDir)
+	if err != nil {
+		return err
+	}
+	api.Materials = &material.Service{DB: api.DB, Store: media, Log: log}
+	imgs := poster.Images{UploadsDir: filepath.Join(dataDir, "uploads")}
+	if fetchRemote {
+		imgs.Remote = poster.RemoteClient(5 * time.Second)
+	}
+	links := poster.RefLinks(api.Network)
+	api.Posters = poster.New(api.Catalog, api.Network, links, imgs, font, log, 0)
+	api.BaseURL = baseURL
+	site.UsePromotion(web.Promotion{Posters: api.Posters, Materials: api.Materials, Links: links})
+	// Looked for now so that a missing font shows in the log at start, not at the first poster.
+	if f, err := api.Posters.Font(); err != nil {
+		log.Warn("posters are unavailable until a CJK font is installed", "err", err)
+	} else {
+		log.Info("poster font", "path", f.Path, "name", f.Name)
+	}
+	log.Info("materials stored on local disk", "dir", mediaDir)
+	return nil
+}
