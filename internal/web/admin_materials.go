@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/errs"
+	"github.com/fenxiao/fenxiao/internal/export"
 	"github.com/fenxiao/fenxiao/internal/material"
 	"github.com/fenxiao/fenxiao/internal/material/materialhttp"
 )
@@ -47,8 +49,8 @@ func (s *Server) adminMaterialsPage(w http.ResponseWriter, r *http.Request, stat
 	if f.Kind != material.Image && f.Kind != material.Video && f.Kind != material.Text {
 		f.Kind = ""
 	}
-	if adminWantsCSV(r) {
-		s.adminMaterialsCSV(w, r, f)
+	if adminWantsExport(r) {
+		s.adminMaterialsExport(w, r, f)
 		return
 	}
 	list, err := svc.List(ctx, f)
@@ -193,8 +195,8 @@ func (s *Server) adminMaterialFile(w http.ResponseWriter, r *http.Request) {
 	s.materialFile(w, r, "admin")
 }
 
-// adminMaterialsCSV sends the whole filtered list, a hundred rows per query.
-func (s *Server) adminMaterialsCSV(w http.ResponseWriter, r *http.Request, f material.Filter) {
+// adminMaterialsExport sends the whole filtered list, a hundred rows per query.
+func (s *Server) adminMaterialsExport(w http.ResponseWriter, r *http.Request, f material.Filter) {
 	q := s.adminPage(w, r, "", nil)
 	names := map[int64]string{}
 	if tagged, err := s.promo.Materials.Products(r.Context()); err == nil {
@@ -202,12 +204,13 @@ func (s *Server) adminMaterialsCSV(w http.ResponseWriter, r *http.Request, f mat
 			names[t.ID] = t.Name
 		}
 	}
-	header := []string{"ID", q.T("admin.mat.kind"), q.T("admin.mat.title_field"), q.T("admin.mat.product"), q.T("admin.mat.campaign"),
-		q.T("admin.mat.size"), q.T("admin.mat.file"), q.T("admin.mat.body"), q.T("admin.mat.created")}
-	err := writeCSV(w, "materials.csv", header, func(emit func([]string) error) error {
+	cols := []export.Column{{Header: "ID", Kind: export.Int}, {Header: q.T("admin.mat.kind")}, {Header: q.T("admin.mat.title_field")},
+		{Header: q.T("admin.mat.product")}, {Header: q.T("admin.mat.campaign")}, {Header: q.T("admin.mat.size"), Kind: export.Int},
+		{Header: q.T("admin.mat.file")}, {Header: q.T("admin.mat.body")}, {Header: q.T("admin.mat.created"), Kind: export.Time}}
+	s.adminExport(w, r, "materials", q.T("admin.nav.materials"), cols, func(ctx context.Context, emit func([]any) error) error {
 		f.PerPage = 100
 		for f.Page = 1; ; f.Page++ {
-			page, err := s.promo.Materials.List(r.Context(), f)
+			page, err := s.promo.Materials.List(ctx, f)
 			if err != nil {
 				return err
 			}
@@ -216,8 +219,8 @@ func (s *Server) adminMaterialsCSV(w http.ResponseWriter, r *http.Request, f mat
 				if m.ProductID != nil {
 					product = names[*m.ProductID]
 				}
-				if err := emit([]string{adminItoa(m.ID), q.T("admin.mat.kind." + string(m.Kind)), m.Title, product, m.Campaign,
-					adminItoa(m.SizeBytes), m.FileName, m.Body, adminCSVTime(&m.CreatedAt)}); err != nil {
+				if err := emit([]any{m.ID, q.T("admin.mat.kind." + string(m.Kind)), m.Title, product, m.Campaign,
+					m.SizeBytes, m.FileName, m.Body, m.CreatedAt}); err != nil {
 					return err
 				}
 			}
@@ -226,7 +229,4 @@ func (s *Server) adminMaterialsCSV(w http.ResponseWriter, r *http.Request, f mat
 			}
 		}
 	})
-	if err != nil {
-		s.Log.ErrorContext(r.Context(), "materials csv", "err", err)
-	}
 }
