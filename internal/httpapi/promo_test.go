@@ -121,6 +121,11 @@ func TestPosterRouteFontMissing(t *testing.T) {
 // upload sends one file part with the raw Content-Disposition file name given.
 func (a *testAPI) upload(fields map[string]string, filename string, body []byte) response {
 	a.t.Helper()
+	return a.uploadWith(nil, fields, filename, body)
+}
+
+func (a *testAPI) uploadWith(headers, fields map[string]string, filename string, body []byte) response {
+	a.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, v := range fields {
@@ -135,7 +140,43 @@ func (a *testAPI) upload(fields map[string]string, filename string, body []byte)
 	}
 	w.Write(body)
 	mw.Close()
-	return a.doWith(a.Key, "POST", "/api/v1/materials", buf.Bytes(), map[string]string{"Content-Type": mw.FormDataContentType()})
+	h2 := map[string]string{"Content-Type": mw.FormDataContentType()}
+	for k, v := range headers {
+		h2[k] = v
+	}
+	return a.doWith(a.Key, "POST", "/api/v1/materials", buf.Bytes(), h2)
+}
+
+// An upload larger than a JSON body, retried with the same Idempotency-Key, is stored once and
+// the retry gets the first answer.
+func TestMaterialUploadIdempotent(t *testing.T) {
+	a, s, dir := newPromoAPI(t, "")
+	s.Materials.ImageBytes = 3 << 20
+	var pic bytes.Buffer
+	if err := png.Encode(&pic, gradient()); err != nil {
+		t.Fatal(err)
+	}
+	big := append(pic.Bytes(), make([]byte, 3<<19)...) // 1.5 MiB: past the 1 MiB kept in memory
+	key := map[string]string{"Idempotency-Key": "upload-1"}
+	var first, again material.Material
+	r1 := a.uploadWith(key, map[string]string{"title": "大图"}, "big.png", big)
+	r1.json(t, &first)
+	r2 := a.uploadWith(key, map[string]string{"title": "大图"}, "big.png", big)
+	r2.json(t, &again)
+	if r1.Status != 201 || r2.Status != 201 || first.ID == 0 || again.ID != first.ID || r2.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("first %d %s, retry %d %s", r1.Status, r1.Body, r2.Status, r2.Body)
+	}
+	other := a.uploadWith(key, map[string]string{"title": "另一张"}, "big.png", big)
+	if other.Status != 409 {
+		t.Errorf("the key reused for another upload: %d %s", other.Status, other.Body)
+	}
+	var rows int
+	if err := a.DB.R.QueryRow(`SELECT count(*) FROM materials`).Scan(&rows); err != nil || rows != 1 {
+		t.Errorf("%d rows (%v), want 1", rows, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files, want 1", len(entries))
+	}
 }
 
 func TestMaterialsAPI(t *testing.T) {
