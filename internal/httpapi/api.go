@@ -23,6 +23,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/audit"
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/link"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
 	"github.com/fenxiao/fenxiao/internal/payout"
@@ -41,6 +42,10 @@ type Server struct {
 	Catalog *catalog.Service
 	Orders  *order.Service
 	Payout  *payout.Service
+	// Links makes tracked links and records their clicks; Close its Clicks on shutdown.
+	Links *link.Service
+	// BaseURL is the shop's public scheme://host for link URLs and QR codes; "": each request's.
+	BaseURL string
 
 	// Web mounts the HTML surfaces (console, portal, shop) on the same mux when set.
 	Web interface{ Register(*http.ServeMux) }
@@ -65,11 +70,13 @@ func New(d *db.DB, log *slog.Logger) *Server {
 		metrics:    prometheus.NewRegistry(),
 	}
 	s.Payout = payout.New(d, s.Orders.Ledger)
+	s.Links = link.New(d, log)
 	s.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "fenxiao_http_request_duration_seconds",
 		Help:    "HTTP request latency by route and status.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 	}, []string{"route", "code"})
+	s.metrics.MustRegister(s.Links.Clicks.Collectors()...)
 	s.metrics.MustRegister(s.reqDur, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return s
 }
@@ -99,6 +106,7 @@ func (s *Server) Handler() http.Handler {
 	s.routeMoney()
 	s.routeWithdrawals()
 	s.routeSettlements()
+	s.routeLinks()
 
 	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, newProblem(http.StatusNotFound, "route_not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))
