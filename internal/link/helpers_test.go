@@ -103,4 +103,6 @@ func click(l Link, key string, at time.Time) Click {
 	return c
 }
 
-func utc(day, hour, minute int) time.Time { return time.Date(2026, 3, day, hour, minute, 0, 0, time.UTC) }
+func utc(day, hour, minute int) time.Time {
+	return time.Date(2026, 3, day, hour, minute, 0, 0, time.UTC)
+}

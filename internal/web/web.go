@@ -51,7 +51,8 @@ type Server struct {
 	// adminDashTTL.
 	dash  atomic.Pointer[adminClosedDays]
 	funds adminFunds // withdrawals and settlements for the console, see UsePayout
-	links atomic.Pointer[link.Service] // tracked links, QR codes and their figures, see UseLinks
+	// links are the tracked links, QR codes and their figures, see UseLinks.
+	links atomic.Pointer[link.Service]
 }
 
 // Deps are the services the web needs; New builds the rest.
