@@ -80,7 +80,7 @@ func (e *env) order(at time.Time, phone, ref string, p catalog.Product, paid boo
 // clicks writes clicks straight to the table, as one flushed batch would.
 func (e *env) clicks(cs ...Click) {
 	e.t.Helper()
-	q, args := insertClicks(cs)
+	q, args := insertClicks(e.DB.Dialect, cs)
 	if _, err := e.DB.W.ExecContext(ctx, q, args...); err != nil {
 		e.t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func (s *Service) Signals(ctx context.Context, from, to time.Time) (Signals, err
 	if out.Bursts, err = s.bursts(ctx, from, to); err != nil {
 		return out, err
 	}
-	n := names{s: s, links: map[int64]LinkFigures{}, dists: map[int64][2]string{}, products: map[int64]string{}}
+	n := names{s: s, links: map[int64]LinkRow{}, dists: map[int64][2]string{}, products: map[int64]string{}}
 	err = s.attributedOrders(ctx, Filter{From: from, To: to}, func(o orderClick) error {
 		if o.tied() {
 			return nil

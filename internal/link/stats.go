@@ -37,8 +37,8 @@ func (f *Figures) finish() {
 	}
 }
 
-// LinkFigures are one link's figures.
-type LinkFigures struct {
+// LinkRow are one link's figures.
+type LinkRow struct {
 	LinkID          int64  `json:"link_id"`
 	Code            string `json:"code"`
 	Kind            Kind   `json:"kind" enum:"shop,product,invite"`
@@ -50,23 +50,23 @@ type LinkFigures struct {
 	Figures
 }
 
-// DistributorFigures are one distributor's figures over all its links.
-type DistributorFigures struct {
+// DistributorRow are one distributor's figures over all its links.
+type DistributorRow struct {
 	DistributorID int64  `json:"distributor_id"`
 	Code          string `json:"code"`
 	Name          string `json:"name"`
 	Figures
 }
 
-// ProductFigures are one product's figures over every distributor's link to it.
-type ProductFigures struct {
+// ProductRow are one product's figures over every distributor's link to it.
+type ProductRow struct {
 	ProductID int64  `json:"product_id"`
 	Name      string `json:"name"`
 	Figures
 }
 
-// DayFigures are one merchant-zone day's figures.
-type DayFigures struct {
+// DayRow are one merchant-zone day's figures.
+type DayRow struct {
 	Day string `json:"day" doc:"YYYY-MM-DD in the merchant's zone (Asia/Shanghai)"`
 	Figures
 }
@@ -77,10 +77,10 @@ type Stats struct {
 	From         time.Time            `json:"from"`
 	To           time.Time            `json:"to"`
 	Total        Figures              `json:"total"`
-	Distributors []DistributorFigures `json:"distributors" nullable:"false"`
-	Links        []LinkFigures        `json:"links" nullable:"false"`
-	Products     []ProductFigures     `json:"products" nullable:"false"`
-	Days         []DayFigures         `json:"days" nullable:"false"`
+	Distributors []DistributorRow `json:"distributors" nullable:"false"`
+	Links        []LinkRow        `json:"links" nullable:"false"`
+	Products     []ProductRow     `json:"products" nullable:"false"`
+	Days         []DayRow         `json:"days" nullable:"false"`
 }
 
 // Stats computes the figures of f's period. The definitions, kept simple on purpose:
@@ -97,16 +97,16 @@ type Stats struct {
 //   - Paid orders are those orders that were paid, whatever happened later.
 //   - With a ProductID, only clicks on that product's links and orders tied to them count.
 func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
-	st := Stats{From: f.From.UTC(), To: f.To.UTC(), Distributors: []DistributorFigures{}, Links: []LinkFigures{},
-		Products: []ProductFigures{}, Days: []DayFigures{}}
+	st := Stats{From: f.From.UTC(), To: f.To.UTC(), Distributors: []DistributorRow{}, Links: []LinkRow{},
+		Products: []ProductRow{}, Days: []DayRow{}}
 	args := []any{f.From.UTC(), f.To.UTC(), f.DistributorID, f.ProductID}
-	n := names{s: s, links: map[int64]LinkFigures{}, dists: map[int64][2]string{}, products: map[int64]string{}}
+	n := names{s: s, links: map[int64]LinkRow{}, dists: map[int64][2]string{}, products: map[int64]string{}}
 
-	links := map[int64]*LinkFigures{}
-	dists := map[int64]*DistributorFigures{}
-	products := map[int64]*ProductFigures{}
-	days := map[string]*DayFigures{}
-	link := func(id int64) (*LinkFigures, error) {
+	links := map[int64]*LinkRow{}
+	dists := map[int64]*DistributorRow{}
+	products := map[int64]*ProductRow{}
+	days := map[string]*DayRow{}
+	link := func(id int64) (*LinkRow, error) {
 		if l, ok := links[id]; ok {
 			return l, nil
 		}
@@ -117,7 +117,7 @@ func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
 		links[id] = &m
 		return &m, nil
 	}
-	dist := func(id int64) (*DistributorFigures, error) {
+	dist := func(id int64) (*DistributorRow, error) {
 		if d, ok := dists[id]; ok {
 			return d, nil
 		}
@@ -125,11 +125,11 @@ func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
 		if err != nil {
 			return nil, err
 		}
-		d := &DistributorFigures{DistributorID: id, Code: cn[0], Name: cn[1]}
+		d := &DistributorRow{DistributorID: id, Code: cn[0], Name: cn[1]}
 		dists[id] = d
 		return d, nil
 	}
-	product := func(id int64) (*ProductFigures, error) {
+	product := func(id int64) (*ProductRow, error) {
 		if p, ok := products[id]; ok {
 			return p, nil
 		}
@@ -137,15 +137,15 @@ func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
 		if err != nil {
 			return nil, err
 		}
-		p := &ProductFigures{ProductID: id, Name: name}
+		p := &ProductRow{ProductID: id, Name: name}
 		products[id] = p
 		return p, nil
 	}
-	day := func(d string) *DayFigures {
+	day := func(d string) *DayRow {
 		if x, ok := days[d]; ok {
 			return x
 		}
-		x := &DayFigures{Day: d}
+		x := &DayRow{Day: d}
 		days[d] = x
 		return x
 	}
@@ -256,12 +256,12 @@ func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
 		d.finish()
 		st.Days = append(st.Days, *d)
 	}
-	slices.SortFunc(st.Links, func(a, b LinkFigures) int { return byClicks(a.Figures, b.Figures, a.LinkID, b.LinkID) })
-	slices.SortFunc(st.Distributors, func(a, b DistributorFigures) int {
+	slices.SortFunc(st.Links, func(a, b LinkRow) int { return byClicks(a.Figures, b.Figures, a.LinkID, b.LinkID) })
+	slices.SortFunc(st.Distributors, func(a, b DistributorRow) int {
 		return byClicks(a.Figures, b.Figures, a.DistributorID, b.DistributorID)
 	})
-	slices.SortFunc(st.Products, func(a, b ProductFigures) int { return byClicks(a.Figures, b.Figures, a.ProductID, b.ProductID) })
-	slices.SortFunc(st.Days, func(a, b DayFigures) int { return cmp.Compare(a.Day, b.Day) })
+	slices.SortFunc(st.Products, func(a, b ProductRow) int { return byClicks(a.Figures, b.Figures, a.ProductID, b.ProductID) })
+	slices.SortFunc(st.Days, func(a, b DayRow) int { return cmp.Compare(a.Day, b.Day) })
 	return st, nil
 }
 
@@ -337,16 +337,16 @@ func (s *Service) attributedOrders(ctx context.Context, f Filter, row func(order
 // names looks up what the rows show beside their ids, once per id.
 type names struct {
 	s        *Service
-	links    map[int64]LinkFigures
+	links    map[int64]LinkRow
 	dists    map[int64][2]string
 	products map[int64]string
 }
 
-func (n *names) link(ctx context.Context, id int64) (LinkFigures, error) {
+func (n *names) link(ctx context.Context, id int64) (LinkRow, error) {
 	if l, ok := n.links[id]; ok {
 		return l, nil
 	}
-	l := LinkFigures{LinkID: id}
+	l := LinkRow{LinkID: id}
 	var pid sql.NullInt64
 	err := n.s.DB.R.QueryRowContext(ctx, qLinkNames, id).Scan(&l.Code, &l.Kind, &l.DistributorID, &l.DistributorCode,
 		&l.DistributorName, &pid, &l.ProductName)
