@@ -74,9 +74,9 @@ type DayRow struct {
 // Stats are the figures of a period by distributor, link, product and day, each sorted by clicks
 // (days by date).
 type Stats struct {
-	From         time.Time            `json:"from"`
-	To           time.Time            `json:"to"`
-	Total        Figures              `json:"total"`
+	From         time.Time        `json:"from"`
+	To           time.Time        `json:"to"`
+	Total        Figures          `json:"total"`
 	Distributors []DistributorRow `json:"distributors" nullable:"false"`
 	Links        []LinkRow        `json:"links" nullable:"false"`
 	Products     []ProductRow     `json:"products" nullable:"false"`
