@@ -46,7 +46,7 @@ func TestQRLinkAttributionByBindingMode(t *testing.T) {
 		mode        string
 		days        int
 		age         time.Duration // how long ago the first binding was made
-		wantSecond  int // 1 or 2: which distributor the second order credits
+		wantSecond  int           // 1 or 2: which distributor the second order credits
 		description string
 	}{
 		{settings.BindFirst, 30, 0, 1, "first: the live binding keeps the customer"},
