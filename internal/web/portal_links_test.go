@@ -48,7 +48,7 @@ func TestPortalLinks(t *testing.T) {
 	r.has(t, "/r/"+honeyLink.Code)
 	bb.get("/m/links").want(t, http.StatusOK, "").lacks(t, "邀请分销商链接", shop.Code)
 
-	q := ab.get("/m/links/" + shop.Code + "/qr.png?size=300").want(t, http.StatusOK, "")
+	q := ab.get("/m/links/"+shop.Code+"/qr.png?size=300").want(t, http.StatusOK, "")
 	img, err := png.Decode(bytes.NewReader([]byte(q.Body)))
 	if err != nil {
 		t.Fatal(err)
@@ -58,9 +58,9 @@ func TestPortalLinks(t *testing.T) {
 	if err != nil || res.GetText() != e.URL+"/r/"+shop.Code {
 		t.Fatalf("QR decodes to %v (%v), want %s/r/%s", res, err, e.URL, shop.Code)
 	}
-	ab.get("/m/links/" + shop.Code + "/qr.svg").want(t, http.StatusOK, "").has(t, "<svg", "crispEdges")
-	bb.get("/m/links/" + shop.Code + "/qr.png").want(t, http.StatusNotFound, "")
-	ab.get("/m/links/" + shop.Code + "/qr.png?size=5000").want(t, http.StatusUnprocessableEntity, "")
+	ab.get("/m/links/"+shop.Code+"/qr.svg").want(t, http.StatusOK, "").has(t, "<svg", "crispEdges")
+	bb.get("/m/links/"+shop.Code+"/qr.png").want(t, http.StatusNotFound, "")
+	ab.get("/m/links/"+shop.Code+"/qr.png?size=5000").want(t, http.StatusUnprocessableEntity, "")
 }
 
 // The console's promotion page shows the period's figures and the signals.
