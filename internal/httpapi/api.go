@@ -168,7 +168,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
-		if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
+		// Link visits are counted in link_clicks and the request metrics; a log line each would
+		// cost the redirect more than the redirect itself.
+		if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" && (rec.status >= 500 || !strings.HasPrefix(r.URL.Path, "/r/")) {
 			s.Log.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "took", took)
 		}
 	})
