@@ -42,6 +42,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	api := httpapi.New(d, log)
+	api.BaseURL = *baseURL
+	// Runs after the server has drained (below) and before the database closes (above): every
+	// click a finished request queued is written.
+	defer func() {
+		fctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := api.Links.Clicks.Close(fctx); err != nil {
+			log.Error("link clicks not all written", "err", err)
+		}
+	}()
 	site, err := web.New(web.Deps{DB: d, Log: log, Network: api.Network, Catalog: api.Catalog, Orders: api.Orders,
 		Accounts: &account.Service{DB: d, SMS: account.LogSMS{Log: log}}, Secure: *secure})
 	if err != nil {
@@ -50,6 +60,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	site.UsePortalMoney(web.SettlementStatements{Svc: api.Settlement}, web.PayoutWithdrawals{Svc: api.Payout})
 	site.UsePayout(api.Payout)
 	site.UseSettlement(api.Settlement)
+	site.UseLinks(api.Links)
 	secret, err := payment.Secret(ctx, d, secretEnv("FENXIAO_PAYMENT_SECRET"))
 	if err != nil {
 		return err

@@ -50,6 +50,7 @@ func newApp(t *testing.T) *app {
 	site.UsePortalMoney(web.SettlementStatements{Svc: api.Settlement}, web.PayoutWithdrawals{Svc: api.Payout})
 	site.UsePayout(api.Payout)
 	site.UseSettlement(api.Settlement)
+	site.UseLinks(api.Links)
 	secret, err := payment.Secret(context.Background(), d, "")
 	if err != nil {
 		t.Fatal(err)

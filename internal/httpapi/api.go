@@ -24,6 +24,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/audit"
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/link"
 	"github.com/fenxiao/fenxiao/internal/material"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
@@ -44,16 +45,19 @@ type Server struct {
 	Catalog *catalog.Service
 	Orders  *order.Service
 	Payout  *payout.Service
+	// Links makes tracked links and records their clicks; Close its Clicks on shutdown.
+	Links *link.Service
+	// BaseURL is the shop's public scheme://host for link URLs and QR codes; "": each request's.
+	BaseURL string
 
 	// Web mounts the HTML surfaces (console, portal, shop) on the same mux when set.
 	Web interface{ Register(*http.ServeMux) }
 	// Settlement settles commission and draws statements; its background runs outlive requests.
 	Settlement *settlement.Service
 	// Posters draws share posters; Materials keeps marketing materials (nil: their routes
-	// answer 503). BaseURL is the public scheme://host posters link to; "": from the request.
+	// answer 503).
 	Posters   *poster.Service
 	Materials *material.Service
-	BaseURL   string
 
 	api     huma.API
 	metrics *prometheus.Registry
@@ -74,11 +78,13 @@ func New(d *db.DB, log *slog.Logger) *Server {
 	}
 	s.Payout = payout.New(d, s.Orders.Ledger)
 	s.Posters = poster.New(s.Catalog, s.Network, nil, poster.Images{}, os.Getenv(poster.EnvFont), log, 0)
+	s.Links = link.New(d, log)
 	s.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "fenxiao_http_request_duration_seconds",
 		Help:    "HTTP request latency by route and status.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 	}, []string{"route", "code"})
+	s.metrics.MustRegister(s.Links.Clicks.Collectors()...)
 	s.metrics.MustRegister(s.reqDur, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if d.Dialect == db.SQLite {
 		s.metrics.MustRegister(
@@ -119,6 +125,7 @@ func (s *Server) Handler() http.Handler {
 	s.routeSettlements()
 	s.routePosters()
 	s.routeMaterials()
+	s.routeLinks()
 
 	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, newProblem(http.StatusNotFound, "route_not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))
@@ -180,7 +187,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
-		if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
+		// Link visits are counted in link_clicks and the request metrics; a log line each would
+		// cost the redirect more than the redirect itself.
+		if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" && (rec.status >= 500 || !strings.HasPrefix(r.URL.Path, "/r/")) {
 			s.Log.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "took", took)
 		}
 	})

@@ -18,6 +18,7 @@ func (s *Server) routeAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/review/{id}/reject", s.staff(adminOperators, s.adminReject))
 
 	mux.HandleFunc("GET /admin/distributors", s.staff(adminOperators, s.adminDistributors))
+	mux.HandleFunc("GET /admin/promotion", s.staff(adminOperators, s.adminPromotion))
 	mux.HandleFunc("GET /admin/distributors/{id}", s.staff(adminOperators, s.adminDistributor))
 	mux.HandleFunc("POST /admin/distributors/{id}/freeze", s.staff(adminOperators, s.adminFreeze))
 	mux.HandleFunc("POST /admin/distributors/{id}/unfreeze", s.staff(adminOperators, s.adminUnfreeze))

@@ -23,6 +23,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/export"
+	"github.com/fenxiao/fenxiao/internal/link"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
 )
@@ -51,6 +52,8 @@ type Server struct {
 	dash  atomic.Pointer[adminClosedDays]
 	funds adminFunds // withdrawals and settlements for the console, see UsePayout
 	promo Promotion  // posters and materials, see UsePromotion
+	// links are the tracked links, QR codes and their figures, see UseLinks.
+	links atomic.Pointer[link.Service]
 }
 
 // Deps are the services the web needs; New builds the rest.
@@ -96,6 +99,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("/s/", wrap(shop))
 	mux.Handle("/s", http.RedirectHandler("/s/", http.StatusFound))
 	mux.Handle("GET /{$}", http.RedirectHandler("/s/", http.StatusFound))
+	// Outside protect: a redirect needs no session, and sharing one would cost a read per visit.
+	mux.HandleFunc("GET /r/{code}", s.linkRedirect)
 }
 
 // protect adds what every page needs: sessions, cross-origin protection against CSRF on every
