@@ -74,7 +74,7 @@ func TestPortalPostersAndMaterials(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := e.signIn(alice)
-	b.get("/m/products").want(t, 200, "").has(t, fmt.Sprintf(`href="/m/products/%d/poster.png"`, tea.ID), "生成海报", `href="/m/materials"`)
+	b.get("/m/products").want(t, 200, "").has(t, fmt.Sprintf(`href="/m/products/%d/poster.png"`, tea.ID), "生成海报", fmt.Sprintf(`href="/m/materials?product=%d"`, tea.ID))
 
 	page := b.get("/m/materials").want(t, 200, "")
 	link := fmt.Sprintf("%s/s/p/%d?ref=%s", e.URL, tea.ID, alice.Code)
