@@ -12,6 +12,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/account"
 	"github.com/fenxiao/fenxiao/internal/httpapi"
 	"github.com/fenxiao/fenxiao/internal/payment"
+	"github.com/fenxiao/fenxiao/internal/poster"
 	"github.com/fenxiao/fenxiao/internal/web"
 )
 
@@ -24,6 +25,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	demoMode := fs.Bool("demo", env("FENXIAO_DEMO", "false") == "true", "fill an empty shop with demo data (products, distributors, 60 days of orders) and print the logins; never touches a shop that has an owner (FENXIAO_DEMO)")
 	baseURL := fs.String("base-url", env("FENXIAO_BASE_URL", ""), "public URL of the shop, e.g. https://shop.example.com; empty: taken from each request (FENXIAO_BASE_URL)")
 	secure := fs.Bool("secure-cookies", env("FENXIAO_SECURE_COOKIES", "false") == "true", "mark session cookies Secure; set when served over HTTPS (FENXIAO_SECURE_COOKIES)")
+	mediaDir := fs.String("media-dir", env("FENXIAO_MEDIA_DIR", ""), "directory for uploaded marketing materials; empty: materials/ in --data-dir (FENXIAO_MEDIA_DIR)")
+	posterFont := fs.String("poster-font", env(poster.EnvFont, ""), "font file with Chinese glyphs for posters (.ttf/.ttc/.otf); empty: searched among the system's fonts (FENXIAO_POSTER_FONT)")
+	posterRemote := fs.Bool("poster-fetch-remote", env("FENXIAO_POSTER_FETCH_REMOTE", "false") == "true", "let posters fetch http(s) product pictures from public hosts (5 s, 10 MiB); off: such pictures show as a placeholder (FENXIAO_POSTER_FETCH_REMOTE)")
 	runJobs := fs.Bool("jobs", env("FENXIAO_JOBS", "true") == "true", "run scheduled work (unpaid-order timeout, auto-complete, settlement) on this node; safe on several nodes (FENXIAO_JOBS)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -38,6 +42,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	api := httpapi.New(d, log)
+	api.BaseURL = *baseURL
+	// Runs after the server has drained (below) and before the database closes (above): every
+	// click a finished request queued is written.
+	defer func() {
+		fctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := api.Links.Clicks.Close(fctx); err != nil {
+			log.Error("link clicks not all written", "err", err)
+		}
+	}()
 	site, err := web.New(web.Deps{DB: d, Log: log, Network: api.Network, Catalog: api.Catalog, Orders: api.Orders,
 		Accounts: &account.Service{DB: d, SMS: account.LogSMS{Log: log}}, Secure: *secure})
 	if err != nil {
@@ -46,12 +60,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	site.UsePortalMoney(web.SettlementStatements{Svc: api.Settlement}, web.PayoutWithdrawals{Svc: api.Payout})
 	site.UsePayout(api.Payout)
 	site.UseSettlement(api.Settlement)
+	site.UseLinks(api.Links)
 	secret, err := payment.Secret(ctx, d, secretEnv("FENXIAO_PAYMENT_SECRET"))
 	if err != nil {
 		return err
 	}
 	site.ConfigureShop(web.ShopConfig{Secret: secret, Provider: payment.Sandbox{}, BaseURL: *baseURL})
 	log.Warn("the shop takes payments through the SANDBOX provider: pressing Pay marks an order paid and no money moves; connect a real payment provider before selling")
+	if err := usePromotion(api, site, c.dataDir, *mediaDir, *posterFont, *posterRemote, *baseURL, log); err != nil {
+		return err
+	}
 	api.Web = site
 	isDemo := false
 	if *demoMode {

@@ -37,6 +37,7 @@ type DB struct {
 	URL     string  // without secrets only if the caller gave none
 
 	stmts stmtCache
+	group groupCommit // SQLite only
 }
 
 // Options tune Open.
@@ -162,7 +163,9 @@ func (tx *Tx) BeforeCommit(key any, mk func() Committer) Committer {
 }
 
 // InTx runs fn in a write transaction, committing when fn returns nil. Driver errors are
-// translated to domain errors. On PostgreSQL a serialization failure or deadlock is retried.
+// translated to domain errors. On PostgreSQL a serialization failure or deadlock is retried; on
+// SQLite concurrent callers share one commit (groupcommit.go). Either way fn may run more than
+// once, so it must only assign what it computes, never accumulate outside the transaction.
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := d.inTx(ctx, fn)
@@ -175,23 +178,33 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (d *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if d.Dialect == SQLite {
+		return d.groupInTx(ctx, fn)
+	}
 	sqlTx, err := d.W.BeginTx(ctx, nil)
 	if err != nil {
 		return Translate(d.Dialect, fmt.Errorf("begin transaction: %w", err))
 	}
 	tx := &Tx{Tx: sqlTx, Dialect: d.Dialect, Now: d.Now(), db: d}
-	if err := fn(tx); err != nil {
+	if err := tx.run(ctx, fn); err != nil {
 		_ = sqlTx.Rollback()
 		return Translate(d.Dialect, err)
 	}
-	for _, c := range tx.commits {
-		if err := c.c.BeforeCommit(ctx, tx); err != nil {
-			_ = sqlTx.Rollback()
-			return Translate(d.Dialect, err)
-		}
-	}
 	if err := sqlTx.Commit(); err != nil {
 		return Translate(d.Dialect, fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// run is fn and then the work it left for just before the commit (BeforeCommit).
+func (tx *Tx) run(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := fn(tx); err != nil {
+		return err
+	}
+	for _, c := range tx.commits {
+		if err := c.c.BeforeCommit(ctx, tx); err != nil {
+			return err
+		}
 	}
 	return nil
 }

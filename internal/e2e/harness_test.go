@@ -22,6 +22,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/db/dbtest"
 	"github.com/fenxiao/fenxiao/internal/httpapi"
+	"github.com/fenxiao/fenxiao/internal/material"
 	"github.com/fenxiao/fenxiao/internal/payment"
 	"github.com/fenxiao/fenxiao/internal/web"
 )
@@ -49,11 +50,18 @@ func newApp(t *testing.T) *app {
 	site.UsePortalMoney(web.SettlementStatements{Svc: api.Settlement}, web.PayoutWithdrawals{Svc: api.Payout})
 	site.UsePayout(api.Payout)
 	site.UseSettlement(api.Settlement)
+	site.UseLinks(api.Links)
 	secret, err := payment.Secret(context.Background(), d, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	site.ConfigureShop(web.ShopConfig{Secret: secret, Provider: payment.Sandbox{}})
+	media, err := material.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	api.Materials = &material.Service{DB: d, Store: media, Log: log}
+	site.UsePromotion(web.Promotion{Posters: api.Posters, Materials: api.Materials})
 	api.Web = site
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -23,9 +24,12 @@ import (
 	"github.com/fenxiao/fenxiao/internal/audit"
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/link"
+	"github.com/fenxiao/fenxiao/internal/material"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
 	"github.com/fenxiao/fenxiao/internal/payout"
+	"github.com/fenxiao/fenxiao/internal/poster"
 	"github.com/fenxiao/fenxiao/internal/settlement"
 )
 
@@ -41,11 +45,19 @@ type Server struct {
 	Catalog *catalog.Service
 	Orders  *order.Service
 	Payout  *payout.Service
+	// Links makes tracked links and records their clicks; Close its Clicks on shutdown.
+	Links *link.Service
+	// BaseURL is the shop's public scheme://host for link URLs and QR codes; "": each request's.
+	BaseURL string
 
 	// Web mounts the HTML surfaces (console, portal, shop) on the same mux when set.
 	Web interface{ Register(*http.ServeMux) }
 	// Settlement settles commission and draws statements; its background runs outlive requests.
 	Settlement *settlement.Service
+	// Posters draws share posters; Materials keeps marketing materials (nil: their routes
+	// answer 503).
+	Posters   *poster.Service
+	Materials *material.Service
 
 	api     huma.API
 	metrics *prometheus.Registry
@@ -65,12 +77,24 @@ func New(d *db.DB, log *slog.Logger) *Server {
 		metrics:    prometheus.NewRegistry(),
 	}
 	s.Payout = payout.New(d, s.Orders.Ledger)
+	s.Posters = poster.New(s.Catalog, s.Network, nil, poster.Images{}, os.Getenv(poster.EnvFont), log, 0)
+	s.Links = link.New(d, log)
 	s.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "fenxiao_http_request_duration_seconds",
 		Help:    "HTTP request latency by route and status.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 	}, []string{"route", "code"})
+	s.metrics.MustRegister(s.Links.Clicks.Collectors()...)
 	s.metrics.MustRegister(s.reqDur, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if d.Dialect == db.SQLite {
+		s.metrics.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "fenxiao_db_commits_total",
+				Help: "SQLite commits of the single writer; concurrent write transactions share one (group commit)."},
+				func() float64 { c, _ := d.GroupStats(); return float64(c) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "fenxiao_db_transactions_total",
+				Help: "SQLite write transactions run; divided by fenxiao_db_commits_total it is the average group."},
+				func() float64 { _, n := d.GroupStats(); return float64(n) }))
+	}
 	return s
 }
 
@@ -100,6 +124,9 @@ func (s *Server) Handler() http.Handler {
 	s.routeWithdrawals()
 	s.routeSettlements()
 	s.routeReports()
+	s.routePosters()
+	s.routeMaterials()
+	s.routeLinks()
 
 	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, newProblem(http.StatusNotFound, "route_not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))
@@ -161,7 +188,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
-		if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
+		// Link visits are counted in link_clicks and the request metrics; a log line each would
+		// cost the redirect more than the redirect itself.
+		if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" && (rec.status >= 500 || !strings.HasPrefix(r.URL.Path, "/r/")) {
 			s.Log.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "took", took)
 		}
 	})

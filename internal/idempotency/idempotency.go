@@ -5,9 +5,7 @@ package idempotency
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -24,12 +22,6 @@ type Stored struct {
 
 // Store keeps keys per scope (the caller's identity plus method and path).
 type Store struct{ DB *db.DB }
-
-// Hash fingerprints a request body so a key reused with other parameters is caught.
-func Hash(body []byte) string {
-	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:])
-}
 
 // Begin claims key for a request. It returns (nil, nil) when the caller should run the request,
 // the stored response when it already ran, or a Conflict when the key is in flight or was used

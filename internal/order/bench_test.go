@@ -41,6 +41,9 @@ func BenchmarkCreateAndPay(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+	if c, n := s.DB.GroupStats(); c > 0 {
+		b.ReportMetric(float64(n)/float64(c), "tx/commit")
+	}
 }
 
 // BenchmarkRawInsert writes what one paid order writes — an order, 3 lines, 6 commissions, a

@@ -18,6 +18,7 @@ func (s *Server) routeAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/review/{id}/reject", s.staff(adminOperators, s.adminReject))
 
 	mux.HandleFunc("GET /admin/distributors", s.staff(adminOperators, s.adminDistributors))
+	mux.HandleFunc("GET /admin/promotion", s.staff(adminOperators, s.adminPromotion))
 	mux.HandleFunc("GET /admin/distributors/{id}", s.staff(adminOperators, s.adminDistributor))
 	mux.HandleFunc("POST /admin/distributors/{id}/freeze", s.staff(adminOperators, s.adminFreeze))
 	mux.HandleFunc("POST /admin/distributors/{id}/unfreeze", s.staff(adminOperators, s.adminUnfreeze))
@@ -30,6 +31,13 @@ func (s *Server) routeAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/products/{id}", s.staff(adminReaders, s.adminProduct))
 	mux.HandleFunc("POST /admin/products/{id}", s.staff(adminOperators, s.adminProductUpdate))
 	mux.HandleFunc("POST /admin/products/{id}/stock", s.staff(adminOperators, s.adminStock))
+
+	mux.HandleFunc("GET /admin/materials", s.staff(adminOperators, s.adminMaterials))
+	mux.HandleFunc("POST /admin/materials", s.staff(adminOperators, s.adminMaterialUpload))
+	mux.HandleFunc("POST /admin/materials/text", s.staff(adminOperators, s.adminMaterialText))
+	mux.HandleFunc("GET /admin/materials/{id}/file", s.staff(adminOperators, s.adminMaterialFile))
+	mux.HandleFunc("POST /admin/materials/{id}", s.staff(adminOperators, s.adminMaterialUpdate))
+	mux.HandleFunc("POST /admin/materials/{id}/delete", s.staff(adminOperators, s.adminMaterialDelete))
 
 	mux.HandleFunc("GET /admin/orders", s.staff(adminReaders, s.adminOrders))
 	mux.HandleFunc("GET /admin/orders/{id}", s.staff(adminReaders, s.adminOrder))

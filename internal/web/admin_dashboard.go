@@ -4,15 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"sync"
 	"time"
 
+	"github.com/fenxiao/fenxiao/internal/chart"
 	"github.com/fenxiao/fenxiao/internal/db"
 )
 
-// The dashboard: figures for today, 7 and 30 merchant-zone days, and a bar chart of daily sales
-// drawn as SVG on the server. Each figure is an aggregate over an index range, and the queries
+// The dashboard: figures for today, 7 and 30 merchant-zone days, and a line of daily sales
+// drawn as SVG on the server (internal/chart). Each figure is an aggregate over an index range, and the queries
 // run side by side on the read pool. The 29 closed days before today change only when an old
 // order is refunded, so their figures are kept for adminDashTTL; today's are always read live.
 
@@ -29,14 +31,6 @@ type adminFigures struct {
 	NewDistributors int   // approved in the period
 }
 
-type adminBar struct {
-	X, Y, W, H int
-	LX         int // where the date label is centred
-	Day        time.Time
-	SalesFen   int64
-	Label      string // the date under every fifth bar
-}
-
 type adminDashboardData struct {
 	Today, Week, Month adminFigures
 	Pending, ToShip    int
@@ -45,10 +39,10 @@ type adminDashboardData struct {
 		Count     int
 		AmountFen int64
 	}
-	Bars             []adminBar
+	Days             []time.Time // the chart's days, oldest first, and their sales
+	Sales            []int64
 	MaxFen           int64
-	ChartW, ChartH   int
-	BaseY, LabelY    int
+	Chart            template.HTML
 	From, To         time.Time
 	HasSales         bool
 	GeneratedInMilli int64
@@ -61,8 +55,15 @@ func (s *Server) adminDashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "admin", err)
 		return
 	}
+	p := s.adminPage(w, r, "admin.nav.dashboard", d)
+	if d.HasSales {
+		d.Chart = chart.Line{Title: p.T("admin.dash.chart", "From", d.From.Format("2006-01-02"), "To", d.To.Format("2006-01-02")),
+			Desc: p.T("admin.dash.chart_label", "Max", Yuan(d.MaxFen)), Dates: d.Days, Unit: chart.Yuan,
+			XLabel: p.T("admin.dash.chart_x"), YLabel: p.T("admin.dash.chart_y"),
+			Series: []chart.Series{{Name: p.T("admin.dash.chart_series"), Values: d.Sales}}}.SVG()
+	}
 	d.GeneratedInMilli = time.Since(start).Milliseconds()
-	s.render(w, r, http.StatusOK, "admin/dashboard", &Page{Title: "admin.nav.dashboard", Data: d})
+	s.render(w, r, http.StatusOK, "admin/dashboard", p)
 }
 
 // adminClosedDays are the figures of the closed days of the chart, oldest first.
@@ -141,7 +142,11 @@ func (s *Server) adminDashboardFigures(ctx context.Context) (*adminDashboardData
 		d.Month.PaidOrders += paid[i]
 	}
 	d.Today.NewDistributors, d.Week.NewDistributors, d.Month.NewDistributors = newDist[0], newDist[1], newDist[2]
-	d.chart(days[:adminChartDays], sales)
+	d.Days, d.Sales = days[:adminChartDays], sales
+	for _, v := range sales {
+		d.MaxFen = max(d.MaxFen, v)
+		d.HasSales = d.HasSales || v != 0
+	}
 	return d, nil
 }
 
@@ -228,27 +233,4 @@ func (s *Server) adminHasTable(ctx context.Context, name string) (bool, error) {
 		return false, fmt.Errorf("look for table %s: %w", name, err)
 	}
 	return n > 0, nil
-}
-
-// chart lays out the daily sales as bars 720 units wide: 150 units of height for the tallest
-// day, the dates under every fifth bar.
-func (d *adminDashboardData) chart(starts []time.Time, sales []int64) {
-	const w, plot, top = 720, 150, 10
-	d.ChartW, d.ChartH, d.BaseY, d.LabelY = w+16, top+plot+24, top+plot, top+plot+16 // room for the last date
-	for _, v := range sales {
-		d.MaxFen = max(d.MaxFen, v)
-	}
-	step := w / len(sales)
-	for i, v := range sales {
-		b := adminBar{X: i*step + 2, W: step - 4, Day: starts[i], SalesFen: v}
-		if d.MaxFen > 0 && v > 0 {
-			b.H = max(1, int(v*plot/d.MaxFen))
-			d.HasSales = true
-		}
-		b.Y, b.LX = top+plot-b.H, b.X+b.W/2
-		if (len(sales)-1-i)%5 == 0 {
-			b.Label = starts[i].Format("01-02")
-		}
-		d.Bars = append(d.Bars, b)
-	}
 }

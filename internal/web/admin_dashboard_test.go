@@ -69,16 +69,15 @@ func TestAdminDashboardFigures(t *testing.T) {
 	if has, _ := e.S.adminHasTable(e.ctx, "withdrawals"); has != (d.Withdrawals != nil) {
 		t.Fatalf("withdrawals figure %v with table %v", d.Withdrawals, has)
 	}
-	// The chart: 30 bars ending today; today's is the tallest, yesterday's and 9 days ago's in proportion.
-	if len(d.Bars) != 30 || d.MaxFen != 10990 {
-		t.Fatalf("%d bars, max %d", len(d.Bars), d.MaxFen)
+	// The chart: 30 days ending today; today's is the highest.
+	if len(d.Days) != 30 || len(d.Sales) != 30 || d.MaxFen != 10990 || !d.HasSales {
+		t.Fatalf("%d days, %d sales, max %d", len(d.Days), len(d.Sales), d.MaxFen)
 	}
-	last, yesterday, nine := d.Bars[29], d.Bars[28], d.Bars[20]
-	if last.SalesFen != 10990 || last.H != 150 || yesterday.SalesFen != 1234 || yesterday.H != 1234*150/10990 || nine.SalesFen != 9990 {
-		t.Fatalf("bars %+v %+v %+v", last, yesterday, nine)
+	if d.Sales[29] != 10990 || d.Sales[28] != 1234 || d.Sales[20] != 9990 || d.Sales[0] != 0 {
+		t.Fatalf("sales %v", d.Sales)
 	}
-	if date := last.Day.Format("2006-01-02"); date != "2026-03-01" || d.Bars[0].Day.Format("2006-01-02") != "2026-01-31" {
-		t.Fatalf("chart days %s … %s", d.Bars[0].Day, date)
+	if date := d.Days[29].Format("2006-01-02"); date != "2026-03-01" || d.Days[0].Format("2006-01-02") != "2026-01-31" {
+		t.Fatalf("chart days %s … %s", d.Days[0], date)
 	}
 
 	// Today is live; the closed days are kept for adminDashTTL. A refund of the order of 9 days
@@ -98,7 +97,8 @@ func TestAdminDashboardFigures(t *testing.T) {
 	}
 
 	body := e.get("finance", "/admin/").must(t, http.StatusOK).Body
-	for _, s := range []string{"¥122.24", "¥134.58", "¥13.44", `<rect class="bar" x="698" y="10" width="20" height="150"><title>2026-03-01 ¥122.24</title>`} {
+	for _, s := range []string{"¥122.24", "¥134.58", "¥13.44", `role="img"`, ">日期（北京时间）</text>", ">销售额（元）</text>", ">¥150</text>",
+		">03-01</text>", "<title>销售额 2026-03-01 ¥122.24</title>"} {
 		if !strings.Contains(body, s) {
 			t.Fatalf("dashboard lacks %s", s)
 		}

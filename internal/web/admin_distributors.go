@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/export"
 )
 
 // The distributors list: search, filters, sorting, paging and CSV, on the server.
@@ -109,8 +110,8 @@ type adminDistributorsData struct {
 
 func (s *Server) adminDistributors(w http.ResponseWriter, r *http.Request) {
 	f, sortKey := adminDistributorFilterOf(r)
-	if adminWantsCSV(r) {
-		s.adminDistributorsCSV(w, r, f)
+	if adminWantsExport(r) {
+		s.adminDistributorsExport(w, r, f)
 		return
 	}
 	page := adminPageParam(r)
@@ -128,26 +129,17 @@ func (s *Server) adminDistributors(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin/distributors", &Page{Title: "admin.nav.distributors", Data: d})
 }
 
-func (s *Server) adminDistributorsCSV(w http.ResponseWriter, r *http.Request, f adminDistributorFilter) {
+func (s *Server) adminDistributorsExport(w http.ResponseWriter, r *http.Request, f adminDistributorFilter) {
 	p := s.adminPage(w, r, "", nil)
-	header := []string{"ID", p.T("admin.d.code"), p.T("admin.d.name"), p.T("admin.d.phone"), p.T("admin.d.level"),
-		p.T("admin.d.parent"), p.T("admin.d.status"), p.T("admin.d.reason"), p.T("admin.d.team"), p.T("admin.d.created"), p.T("admin.d.approved")}
-	err := writeCSV(w, "distributors.csv", header, func(emit func([]string) error) error {
-		_, err := s.adminDistributorRows(r.Context(), f, 0, 0, false, func(d adminDistributorRow) error {
-			parent := ""
-			if d.ParentCode != nil {
-				parent = *d.ParentCode
-			}
-			reason := ""
-			if d.Reason != nil {
-				reason = *d.Reason
-			}
-			return emit([]string{adminItoa(d.ID), d.Code, d.Name, d.Phone, adminItoa(d.Level), parent, p.T("status." + d.Status),
-				reason, adminItoa(d.Team), adminCSVTime(&d.CreatedAt), adminCSVTime(d.ApprovedAt)})
+	cols := []export.Column{{Header: "ID", Kind: export.Int}, {Header: p.T("admin.d.code")}, {Header: p.T("admin.d.name")},
+		{Header: p.T("admin.d.phone")}, {Header: p.T("admin.d.level"), Kind: export.Int}, {Header: p.T("admin.d.parent")},
+		{Header: p.T("admin.d.status")}, {Header: p.T("admin.d.reason")}, {Header: p.T("admin.d.team"), Kind: export.Int},
+		{Header: p.T("admin.d.created"), Kind: export.Time}, {Header: p.T("admin.d.approved"), Kind: export.Time}}
+	s.adminExport(w, r, "distributors", p.T("admin.nav.distributors"), cols, func(ctx context.Context, emit func([]any) error) error {
+		_, err := s.adminDistributorRows(ctx, f, 0, 0, false, func(d adminDistributorRow) error {
+			return emit([]any{d.ID, d.Code, d.Name, d.Phone, d.Level, d.ParentCode, p.T("status." + d.Status),
+				d.Reason, d.Team, d.CreatedAt, d.ApprovedAt})
 		})
 		return err
 	})
-	if err != nil {
-		s.Log.ErrorContext(r.Context(), "distributors csv", "err", err)
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/fenxiao/fenxiao/internal/errs"
+	"github.com/fenxiao/fenxiao/internal/export"
 )
 
 // What the console's pages share: paging, sorting, CSV switches, form errors on renamed fields.
@@ -31,7 +32,7 @@ const adminPerPage = 20
 type adminPager struct {
 	Page, PerPage, Total int
 	PrevURL, NextURL     string
-	CSVURL               string
+	CSVURL, XLSXURL      string
 }
 
 // Pages is the number of pages, at least one.
@@ -44,7 +45,8 @@ func adminOffset(page int) int { return (page - 1) * adminPerPage }
 
 // newAdminPager pages the list at u (the request's URL, or the list's own on a refused POST).
 func newAdminPager(u *url.URL, page, total int) adminPager {
-	p := adminPager{Page: page, PerPage: adminPerPage, Total: total, CSVURL: adminURL(u, "format", "csv", "page", "")}
+	p := adminPager{Page: page, PerPage: adminPerPage, Total: total, CSVURL: adminURL(u, "format", "csv", "page", ""),
+		XLSXURL: adminURL(u, "format", "xlsx", "page", "")}
 	if page > 1 {
 		p.PrevURL = adminURL(u, "page", strconv.Itoa(page-1))
 	}
@@ -70,8 +72,11 @@ func adminURL(u *url.URL, kv ...string) string {
 	return u.Path + "?" + q.Encode()
 }
 
-// adminWantsCSV reports whether a list was asked for as a CSV download.
-func adminWantsCSV(r *http.Request) bool { return r.URL.Query().Get("format") == "csv" }
+// adminWantsExport reports whether a list was asked for as a download (?format=csv or xlsx).
+func adminWantsExport(r *http.Request) bool {
+	_, ok := export.ParseFormat(r.URL.Query().Get("format"))
+	return ok
+}
 
 // adminSort picks the ORDER BY of a list from a whitelist; anything else is the first choice.
 func adminSort(r *http.Request, choices [][2]string) (key, orderBy string) {
@@ -174,14 +179,6 @@ func adminDay(r *http.Request, name string) (time.Time, bool) {
 func adminDayStart(t time.Time) time.Time {
 	y, m, d := t.In(Zone).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, Zone)
-}
-
-// adminCSVTime writes an instant for a spreadsheet, in the merchant's zone.
-func adminCSVTime(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.In(Zone).Format("2006-01-02 15:04:05")
 }
 
 func adminItoa[T ~int | ~int64](n T) string { return strconv.FormatInt(int64(n), 10) }

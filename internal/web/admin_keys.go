@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/fenxiao/fenxiao/internal/apikey"
+	"github.com/fenxiao/fenxiao/internal/export"
 )
 
 // API keys for integrators: the owner lists, creates and revokes them. A new key's secret is on
@@ -28,22 +30,19 @@ func (s *Server) adminKeysPage(w http.ResponseWriter, r *http.Request, status in
 		s.fail(w, r, "admin", err)
 		return
 	}
-	if adminWantsCSV(r) {
+	if adminWantsExport(r) {
 		q := s.adminPage(w, r, "", nil)
-		header := []string{"ID", q.T("admin.k.name"), q.T("admin.k.prefix"), q.T("admin.k.role"), q.T("admin.k.created"),
-			q.T("admin.k.last_used"), q.T("admin.k.revoked")}
-		err := writeCSV(w, "api-keys.csv", header, func(emit func([]string) error) error {
+		cols := []export.Column{{Header: "ID", Kind: export.Int}, {Header: q.T("admin.k.name")}, {Header: q.T("admin.k.prefix")},
+			{Header: q.T("admin.k.role")}, {Header: q.T("admin.k.created"), Kind: export.Time},
+			{Header: q.T("admin.k.last_used"), Kind: export.Time}, {Header: q.T("admin.k.revoked"), Kind: export.Time}}
+		s.adminExport(w, r, "api-keys", q.T("admin.nav.keys"), cols, func(_ context.Context, emit func([]any) error) error {
 			for _, k := range keys {
-				if err := emit([]string{adminItoa(k.ID), k.Name, k.Prefix, k.Role, adminCSVTime(&k.CreatedAt), adminCSVTime(k.LastUsedAt),
-					adminCSVTime(k.RevokedAt)}); err != nil {
+				if err := emit([]any{k.ID, k.Name, k.Prefix, k.Role, k.CreatedAt, k.LastUsedAt, k.RevokedAt}); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			s.Log.ErrorContext(r.Context(), "api keys csv", "err", err)
-		}
 		return
 	}
 	page := adminPageParam(r)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fenxiao/fenxiao/internal/export"
 )
 
 // The orders list (filters, sorting, paging, CSV) and the order page. Finance reads both; the
@@ -168,8 +170,8 @@ func (s *Server) adminOrderFilterOf(r *http.Request, p *Page) (adminOrderFilter,
 func (s *Server) adminOrders(w http.ResponseWriter, r *http.Request) {
 	p := s.adminPage(w, r, "admin.nav.orders", nil)
 	f, sortKey, ok := s.adminOrderFilterOf(r, p)
-	if adminWantsCSV(r) && ok {
-		s.adminOrdersCSV(w, r, p, f)
+	if adminWantsExport(r) && ok {
+		s.adminOrdersExport(w, r, p, f)
 		return
 	}
 	page := adminPageParam(r)
@@ -191,21 +193,16 @@ func (s *Server) adminOrders(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin/orders", p)
 }
 
-func (s *Server) adminOrdersCSV(w http.ResponseWriter, r *http.Request, p *Page, f adminOrderFilter) {
-	header := []string{p.T("admin.o.no"), p.T("admin.o.created"), p.T("admin.o.status"), p.T("admin.o.customer"), p.T("admin.o.phone"),
-		p.T("admin.o.total"), p.T("admin.o.refunded"), p.T("admin.d.code"), p.T("admin.o.distributor"), p.T("admin.o.paid_at")}
-	err := writeCSV(w, "orders.csv", header, func(emit func([]string) error) error {
-		_, err := s.adminOrderRows(r.Context(), f, 0, 0, false, func(o adminOrderRow) error {
-			code, name := "", ""
-			if o.DistCode != nil {
-				code, name = *o.DistCode, *o.DistName
-			}
-			return emit([]string{o.OrderNo, adminCSVTime(&o.CreatedAt), p.T("status." + o.Status), o.CustomerName, o.CustomerPhone,
-				adminYuanInput(o.TotalFen), adminYuanInput(o.RefundedFen), code, name, adminCSVTime(o.PaidAt)})
+func (s *Server) adminOrdersExport(w http.ResponseWriter, r *http.Request, p *Page, f adminOrderFilter) {
+	cols := []export.Column{{Header: p.T("admin.o.no")}, {Header: p.T("admin.o.created"), Kind: export.Time}, {Header: p.T("admin.o.status")},
+		{Header: p.T("admin.o.customer")}, {Header: p.T("admin.o.phone")}, {Header: p.T("admin.o.total"), Kind: export.Money},
+		{Header: p.T("admin.o.refunded"), Kind: export.Money}, {Header: p.T("admin.d.code")}, {Header: p.T("admin.o.distributor")},
+		{Header: p.T("admin.o.paid_at"), Kind: export.Time}}
+	s.adminExport(w, r, "orders", p.T("admin.nav.orders"), cols, func(ctx context.Context, emit func([]any) error) error {
+		_, err := s.adminOrderRows(ctx, f, 0, 0, false, func(o adminOrderRow) error {
+			return emit([]any{o.OrderNo, o.CreatedAt, p.T("status." + o.Status), o.CustomerName, o.CustomerPhone,
+				o.TotalFen, o.RefundedFen, o.DistCode, o.DistName, o.PaidAt})
 		})
 		return err
 	})
-	if err != nil {
-		s.Log.ErrorContext(r.Context(), "orders csv", "err", err)
-	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/export"
 )
 
 // The products list with stock marks, the low-stock list, and the product pages. Finance may
@@ -98,8 +99,8 @@ func (s *Server) adminProducts(w http.ResponseWriter, r *http.Request) {
 	}
 	sortKey, orderBy := adminSort(r, adminProductSorts)
 	f.OrderBy = orderBy
-	if adminWantsCSV(r) {
-		s.adminProductsCSV(w, r, f)
+	if adminWantsExport(r) {
+		s.adminProductsExport(w, r, f)
 		return
 	}
 	page := adminPageParam(r)
@@ -116,20 +117,20 @@ func (s *Server) adminProducts(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin/products", &Page{Title: "admin.nav.products", Data: d})
 }
 
-func (s *Server) adminProductsCSV(w http.ResponseWriter, r *http.Request, f adminProductFilter) {
+func (s *Server) adminProductsExport(w http.ResponseWriter, r *http.Request, f adminProductFilter) {
 	p := s.adminPage(w, r, "", nil)
-	header := []string{"ID", p.T("admin.p.name"), p.T("admin.p.status"), p.T("admin.p.distributable"), p.T("admin.p.skus"),
-		p.T("admin.p.price_min"), p.T("admin.p.price_max"), p.T("admin.p.stock"), p.T("admin.p.reserved"), p.T("admin.p.sold"), p.T("admin.p.low")}
-	err := writeCSV(w, "products.csv", header, func(emit func([]string) error) error {
-		_, err := s.adminProductRows(r.Context(), f, 0, 0, false, func(x adminProductRow) error {
-			return emit([]string{adminItoa(x.ID), x.Name, p.T("admin.p.status." + x.Status), fmt.Sprint(x.Distributable), adminItoa(x.SKUs),
-				adminYuanInput(x.MinPriceFen), adminYuanInput(x.MaxPriceFen), adminItoa(x.Stock), adminItoa(x.Reserved), adminItoa(x.Sold), adminItoa(x.Low)})
+	cols := []export.Column{{Header: "ID", Kind: export.Int}, {Header: p.T("admin.p.name")}, {Header: p.T("admin.p.status")},
+		{Header: p.T("admin.p.distributable")}, {Header: p.T("admin.p.skus"), Kind: export.Int},
+		{Header: p.T("admin.p.price_min"), Kind: export.Money}, {Header: p.T("admin.p.price_max"), Kind: export.Money},
+		{Header: p.T("admin.p.stock"), Kind: export.Int}, {Header: p.T("admin.p.reserved"), Kind: export.Int},
+		{Header: p.T("admin.p.sold"), Kind: export.Int}, {Header: p.T("admin.p.low"), Kind: export.Int}}
+	s.adminExport(w, r, "products", p.T("admin.nav.products"), cols, func(ctx context.Context, emit func([]any) error) error {
+		_, err := s.adminProductRows(ctx, f, 0, 0, false, func(x adminProductRow) error {
+			return emit([]any{x.ID, x.Name, p.T("admin.p.status." + x.Status), fmt.Sprint(x.Distributable), x.SKUs,
+				x.MinPriceFen, x.MaxPriceFen, x.Stock, x.Reserved, x.Sold, x.Low})
 		})
 		return err
 	})
-	if err != nil {
-		s.Log.ErrorContext(r.Context(), "products csv", "err", err)
-	}
 }
 
 type adminLowStockData struct {
@@ -145,26 +146,19 @@ func (s *Server) adminLowStock(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "admin", err)
 		return
 	}
-	if adminWantsCSV(r) {
+	if adminWantsExport(r) {
 		p := s.adminPage(w, r, "", nil)
-		header := []string{"SKU ID", p.T("admin.p.name"), p.T("admin.p.spec"), p.T("admin.p.code"), p.T("admin.p.stock"),
-			p.T("admin.p.reserved"), p.T("admin.p.threshold")}
-		err := writeCSV(w, "low-stock.csv", header, func(emit func([]string) error) error {
+		cols := []export.Column{{Header: "SKU ID", Kind: export.Int}, {Header: p.T("admin.p.name")}, {Header: p.T("admin.p.spec")},
+			{Header: p.T("admin.p.code")}, {Header: p.T("admin.p.stock"), Kind: export.Int}, {Header: p.T("admin.p.reserved"), Kind: export.Int},
+			{Header: p.T("admin.p.threshold"), Kind: export.Int}}
+		s.adminExport(w, r, "low-stock", p.T("admin.p.low_title"), cols, func(_ context.Context, emit func([]any) error) error {
 			for _, it := range items {
-				code := ""
-				if it.SKUCode != nil {
-					code = *it.SKUCode
-				}
-				if err := emit([]string{adminItoa(it.ID), it.ProductName, it.Spec, code, adminItoa(it.Stock), adminItoa(it.Reserved),
-					adminItoa(it.LowStockThreshold)}); err != nil {
+				if err := emit([]any{it.ID, it.ProductName, it.Spec, it.SKUCode, it.Stock, it.Reserved, it.LowStockThreshold}); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			s.Log.ErrorContext(r.Context(), "low stock csv", "err", err)
-		}
 		return
 	}
 	page := adminPageParam(r)

@@ -15,8 +15,8 @@ type adminReviewData struct {
 }
 
 func (s *Server) adminReview(w http.ResponseWriter, r *http.Request) {
-	if adminWantsCSV(r) {
-		s.adminDistributorsCSV(w, r, adminDistributorFilter{Status: "pending", OrderBy: "d.created_at, d.id"})
+	if adminWantsExport(r) {
+		s.adminDistributorsExport(w, r, adminDistributorFilter{Status: "pending", OrderBy: "d.created_at, d.id"})
 		return
 	}
 	s.adminReviewPage(w, r, http.StatusOK, &Page{}, 0)

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/fenxiao/fenxiao/internal/errs"
+	"github.com/fenxiao/fenxiao/internal/export"
 	"github.com/fenxiao/fenxiao/internal/settlement"
 )
 
@@ -44,8 +46,8 @@ func (s *Server) adminSettlementsPage(w http.ResponseWriter, r *http.Request, st
 	if svc == nil {
 		return
 	}
-	if adminWantsCSV(r) {
-		s.adminSettlementsCSV(w, r, svc)
+	if adminWantsExport(r) {
+		s.adminSettlementsExport(w, r, svc)
 		return
 	}
 	ctx := r.Context()
@@ -76,19 +78,22 @@ func (s *Server) adminSettlementsPage(w http.ResponseWriter, r *http.Request, st
 	s.render(w, r, status, "admin/settlements", p)
 }
 
-// adminSettlementsCSV streams every run, newest first, in pages of the largest size ListRuns
+// adminSettlementsExport streams every run, newest first, in pages of the largest size ListRuns
 // serves. A run started meanwhile pushes older ones to later offsets, so any id not below the
 // last one sent is skipped: none is missed, none sent twice.
-func (s *Server) adminSettlementsCSV(w http.ResponseWriter, r *http.Request, svc *settlement.Service) {
+func (s *Server) adminSettlementsExport(w http.ResponseWriter, r *http.Request, svc *settlement.Service) {
 	p := s.adminPage(w, r, "", nil)
-	header := []string{"ID", p.T("admin.st.cutoff"), p.T("admin.st.scope"), p.T("admin.st.status"), p.T("admin.st.done"),
-		p.T("admin.st.total"), p.T("admin.st.statements"), p.T("admin.st.commissions"), p.T("admin.st.settled"),
-		p.T("admin.st.started_at"), p.T("admin.st.finished_at"), p.T("admin.st.actor"), p.T("admin.st.error")}
-	err := writeCSV(w, "settlements.csv", header, func(emit func([]string) error) error {
+	cols := []export.Column{{Header: "ID", Kind: export.Int}, {Header: p.T("admin.st.cutoff"), Kind: export.Time},
+		{Header: p.T("admin.st.scope")}, {Header: p.T("admin.st.status")}, {Header: p.T("admin.st.done"), Kind: export.Int},
+		{Header: p.T("admin.st.total"), Kind: export.Int}, {Header: p.T("admin.st.statements"), Kind: export.Int},
+		{Header: p.T("admin.st.commissions"), Kind: export.Int}, {Header: p.T("admin.st.settled"), Kind: export.Money},
+		{Header: p.T("admin.st.started_at"), Kind: export.Time}, {Header: p.T("admin.st.finished_at"), Kind: export.Time},
+		{Header: p.T("admin.st.actor")}, {Header: p.T("admin.st.error")}}
+	s.adminExport(w, r, "settlements", p.T("admin.nav.settlements"), cols, func(ctx context.Context, emit func([]any) error) error {
 		const batch = 100
 		var last int64
 		for page := 1; ; page++ {
-			runs, err := svc.ListRuns(r.Context(), page, batch)
+			runs, err := svc.ListRuns(ctx, page, batch)
 			if err != nil {
 				return err
 			}
@@ -101,9 +106,9 @@ func (s *Server) adminSettlementsCSV(w http.ResponseWriter, r *http.Request, svc
 				if run.DistributorID != nil {
 					scope = adminItoa(*run.DistributorID)
 				}
-				if err := emit([]string{adminItoa(run.ID), adminCSVTime(&run.Cutoff), scope, p.T("admin.st.status." + run.Status),
-					adminItoa(run.Done), adminItoa(run.Total), adminItoa(run.Distributors), adminItoa(run.Commissions),
-					adminYuanInput(run.SettledFen), adminCSVTime(&run.StartedAt), adminCSVTime(run.FinishedAt), run.Actor, run.Error}); err != nil {
+				if err := emit([]any{run.ID, run.Cutoff, scope, p.T("admin.st.status." + run.Status),
+					run.Done, run.Total, run.Distributors, run.Commissions,
+					run.SettledFen, run.StartedAt, run.FinishedAt, run.Actor, run.Error}); err != nil {
 					return err
 				}
 			}
@@ -112,9 +117,6 @@ func (s *Server) adminSettlementsCSV(w http.ResponseWriter, r *http.Request, svc
 			}
 		}
 	})
-	if err != nil {
-		s.Log.ErrorContext(r.Context(), "settlements csv", "err", err)
-	}
 }
 
 // adminSettlementStart starts a settlement of everyone now, up to the cutoff date typed (or up to

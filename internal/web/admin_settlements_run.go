@@ -6,11 +6,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fenxiao/fenxiao/internal/export"
 	"github.com/fenxiao/fenxiao/internal/settlement"
 )
 
 // The page of one settlement run: its progress (reloading itself while it runs) and the
-// statements it drew, one per distributor, paged and exported to CSV.
+// statements it drew, one per distributor, paged and exported to CSV or XLSX.
 
 type adminStatementRow struct {
 	ID            int64
@@ -80,8 +81,8 @@ func (s *Server) adminSettlementRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "admin", err)
 		return
 	}
-	if adminWantsCSV(r) {
-		s.adminStatementsCSV(w, r, run)
+	if adminWantsExport(r) {
+		s.adminStatementsExport(w, r, run)
 		return
 	}
 	d := adminSettlementRunData{Run: run, Items: []adminStatementRow{}}
@@ -106,20 +107,19 @@ func (s *Server) adminSettlementRun(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin/settlement", &Page{Title: "admin.st.run_title", Data: d})
 }
 
-func (s *Server) adminStatementsCSV(w http.ResponseWriter, r *http.Request, run settlement.Run) {
+func (s *Server) adminStatementsExport(w http.ResponseWriter, r *http.Request, run settlement.Run) {
 	p := s.adminPage(w, r, "", nil)
-	header := []string{"ID", p.T("admin.d.code"), p.T("admin.st.distributor"), p.T("admin.st.period_start"), p.T("admin.st.period_end"),
-		p.T("admin.st.opening"), p.T("admin.st.accrued"), p.T("admin.st.reversed"), p.T("admin.st.settled"),
-		p.T("admin.st.clawed_back"), p.T("admin.st.withdrawn"), p.T("admin.st.closing")}
-	err := writeCSV(w, fmt.Sprintf("settlement-%d.csv", run.ID), header, func(emit func([]string) error) error {
-		_, err := s.adminStatementRows(r.Context(), run.ID, 0, 0, false, func(x adminStatementRow) error {
-			return emit([]string{adminItoa(x.ID), x.DistCode, x.DistName, adminCSVTime(x.PeriodStart), adminCSVTime(&x.PeriodEnd),
-				adminYuanInput(x.OpeningFen), adminYuanInput(x.AccruedFen), adminYuanInput(x.ReversedFen), adminYuanInput(x.SettledFen),
-				adminYuanInput(x.ClawedBackFen), adminYuanInput(x.WithdrawnFen), adminYuanInput(x.ClosingFen)})
+	money := func(id string) export.Column { return export.Column{Header: p.T(id), Kind: export.Money} }
+	cols := []export.Column{{Header: "ID", Kind: export.Int}, {Header: p.T("admin.d.code")}, {Header: p.T("admin.st.distributor")},
+		{Header: p.T("admin.st.period_start"), Kind: export.Time}, {Header: p.T("admin.st.period_end"), Kind: export.Time},
+		money("admin.st.opening"), money("admin.st.accrued"), money("admin.st.reversed"), money("admin.st.settled"),
+		money("admin.st.clawed_back"), money("admin.st.withdrawn"), money("admin.st.closing")}
+	name := fmt.Sprintf("settlement-%d", run.ID)
+	s.adminExport(w, r, name, name, cols, func(ctx context.Context, emit func([]any) error) error {
+		_, err := s.adminStatementRows(ctx, run.ID, 0, 0, false, func(x adminStatementRow) error {
+			return emit([]any{x.ID, x.DistCode, x.DistName, x.PeriodStart, x.PeriodEnd,
+				x.OpeningFen, x.AccruedFen, x.ReversedFen, x.SettledFen, x.ClawedBackFen, x.WithdrawnFen, x.ClosingFen})
 		})
 		return err
 	})
-	if err != nil {
-		s.Log.ErrorContext(r.Context(), "statements csv", "err", err)
-	}
 }

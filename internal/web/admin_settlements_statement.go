@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
+	"github.com/fenxiao/fenxiao/internal/export"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/settlement"
 )
@@ -28,8 +30,8 @@ func (s *Server) adminStatement(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "admin", err)
 		return
 	}
-	if adminWantsCSV(r) {
-		s.adminStatementCSV(w, r, st)
+	if adminWantsExport(r) {
+		s.adminStatementExport(w, r, st)
 		return
 	}
 	d := adminStatementData{St: st, DistLink: adminCanSeeDistributor(r)}
@@ -40,20 +42,19 @@ func (s *Server) adminStatement(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin/statement", &Page{Title: "admin.st.statement_title", Data: d})
 }
 
-func (s *Server) adminStatementCSV(w http.ResponseWriter, r *http.Request, st settlement.Statement) {
+func (s *Server) adminStatementExport(w http.ResponseWriter, r *http.Request, st settlement.Statement) {
 	p := s.adminPage(w, r, "", nil)
-	header := []string{p.T("admin.st.commission_id"), p.T("admin.o.no"), p.T("admin.p.name"), p.T("admin.c.role"),
-		p.T("admin.c.base"), p.T("admin.c.rate"), p.T("admin.st.fixed_per_unit"), p.T("admin.st.line_amount")}
-	err := writeCSV(w, fmt.Sprintf("statement-%d.csv", st.ID), header, func(emit func([]string) error) error {
+	cols := []export.Column{{Header: p.T("admin.st.commission_id"), Kind: export.Int}, {Header: p.T("admin.o.no")}, {Header: p.T("admin.p.name")},
+		{Header: p.T("admin.c.role")}, {Header: p.T("admin.c.base"), Kind: export.Money}, {Header: p.T("admin.c.rate"), Kind: export.Rate},
+		{Header: p.T("admin.st.fixed_per_unit"), Kind: export.Money}, {Header: p.T("admin.st.line_amount"), Kind: export.Money}}
+	name := fmt.Sprintf("statement-%d", st.ID)
+	s.adminExport(w, r, name, name, cols, func(_ context.Context, emit func([]any) error) error {
 		for _, l := range st.Lines {
-			if err := emit([]string{adminItoa(l.CommissionID), l.OrderNo, l.ProductName, p.T("admin.c.role." + l.Role),
-				adminYuanInput(l.BaseFen), adminPercentInput(l.RateBP), adminYuanInput(l.FixedFenPerUnit), adminYuanInput(l.AmountFen)}); err != nil {
+			if err := emit([]any{l.CommissionID, l.OrderNo, l.ProductName, p.T("admin.c.role." + l.Role),
+				l.BaseFen, l.RateBP, l.FixedFenPerUnit, l.AmountFen}); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		s.Log.ErrorContext(r.Context(), "statement csv", "err", err)
-	}
 }

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/fenxiao/fenxiao/internal/errs"
+	"github.com/fenxiao/fenxiao/internal/export"
 )
 
 // Staff accounts: the owner lists them and creates operator and finance accounts. The shop's
@@ -52,20 +54,18 @@ func (s *Server) adminStaffPage(w http.ResponseWriter, r *http.Request, status i
 		s.fail(w, r, "admin", err)
 		return
 	}
-	if adminWantsCSV(r) {
+	if adminWantsExport(r) {
 		q := s.adminPage(w, r, "", nil)
-		header := []string{"ID", q.T("login.login"), q.T("admin.st.name"), q.T("admin.st.role"), q.T("admin.st.disabled"), q.T("admin.st.created")}
-		err := writeCSV(w, "staff.csv", header, func(emit func([]string) error) error {
+		cols := []export.Column{{Header: "ID", Kind: export.Int}, {Header: q.T("login.login")}, {Header: q.T("admin.st.name")},
+			{Header: q.T("admin.st.role")}, {Header: q.T("admin.st.disabled")}, {Header: q.T("admin.st.created"), Kind: export.Time}}
+		s.adminExport(w, r, "staff", q.T("admin.nav.staff"), cols, func(_ context.Context, emit func([]any) error) error {
 			for _, st := range all {
-				if err := emit([]string{adminItoa(st.ID), st.Login, st.Name, st.Role, fmt.Sprint(st.Disabled), adminCSVTime(&st.CreatedAt)}); err != nil {
+				if err := emit([]any{st.ID, st.Login, st.Name, st.Role, fmt.Sprint(st.Disabled), st.CreatedAt}); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			s.Log.ErrorContext(r.Context(), "staff csv", "err", err)
-		}
 		return
 	}
 	page := adminPageParam(r)

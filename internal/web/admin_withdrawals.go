@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fenxiao/fenxiao/internal/export"
 	"github.com/fenxiao/fenxiao/internal/payout"
 )
 
@@ -122,8 +123,8 @@ func (s *Server) adminWithdrawals(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.adminPage(w, r, "admin.nav.withdrawals", nil)
 	f, sortKey, ok := s.adminWithdrawalFilterOf(r, p)
-	if adminWantsCSV(r) && ok {
-		s.adminWithdrawalsCSV(w, r, p, f)
+	if adminWantsExport(r) && ok {
+		s.adminWithdrawalsExport(w, r, p, f)
 		return
 	}
 	page := adminPageParam(r)
@@ -145,21 +146,19 @@ func (s *Server) adminWithdrawals(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin/withdrawals", p)
 }
 
-// adminWithdrawalsCSV streams the whole filtered list; amounts are plain yuan ("1234.50") so a
+// adminWithdrawalsExport streams the whole filtered list; amounts are plain yuan ("1234.50") so a
 // spreadsheet reads them as numbers.
-func (s *Server) adminWithdrawalsCSV(w http.ResponseWriter, r *http.Request, p *Page, f adminWithdrawalFilter) {
-	header := []string{"ID", p.T("admin.w.requested_at"), p.T("admin.d.code"), p.T("admin.w.distributor"), p.T("admin.w.amount"),
-		p.T("admin.w.fee"), p.T("admin.w.net"), p.T("admin.w.method"), p.T("admin.w.status"), p.T("admin.w.reference"),
-		p.T("admin.w.reason"), p.T("admin.w.finished_at")}
-	err := writeCSV(w, "withdrawals.csv", header, func(emit func([]string) error) error {
-		_, _, err := s.adminWithdrawalRows(r.Context(), f, 0, 0, false, func(x adminWithdrawalRow) error {
-			return emit([]string{adminItoa(x.ID), adminCSVTime(&x.RequestedAt), x.DistCode, x.DistName, adminYuanInput(x.AmountFen),
-				adminYuanInput(x.FeeFen), adminYuanInput(x.NetFen()), p.T("admin.w.method." + x.Method), p.T("admin.w.status." + x.Status),
-				x.Reference, x.Reason, adminCSVTime(x.FinishedAt)})
+func (s *Server) adminWithdrawalsExport(w http.ResponseWriter, r *http.Request, p *Page, f adminWithdrawalFilter) {
+	cols := []export.Column{{Header: "ID", Kind: export.Int}, {Header: p.T("admin.w.requested_at"), Kind: export.Time},
+		{Header: p.T("admin.d.code")}, {Header: p.T("admin.w.distributor")}, {Header: p.T("admin.w.amount"), Kind: export.Money},
+		{Header: p.T("admin.w.fee"), Kind: export.Money}, {Header: p.T("admin.w.net"), Kind: export.Money}, {Header: p.T("admin.w.method")},
+		{Header: p.T("admin.w.status")}, {Header: p.T("admin.w.reference")}, {Header: p.T("admin.w.reason")},
+		{Header: p.T("admin.w.finished_at"), Kind: export.Time}}
+	s.adminExport(w, r, "withdrawals", p.T("admin.nav.withdrawals"), cols, func(ctx context.Context, emit func([]any) error) error {
+		_, _, err := s.adminWithdrawalRows(ctx, f, 0, 0, false, func(x adminWithdrawalRow) error {
+			return emit([]any{x.ID, x.RequestedAt, x.DistCode, x.DistName, x.AmountFen, x.FeeFen, x.NetFen(),
+				p.T("admin.w.method." + x.Method), p.T("admin.w.status." + x.Status), x.Reference, x.Reason, x.FinishedAt})
 		})
 		return err
 	})
-	if err != nil {
-		s.Log.ErrorContext(r.Context(), "withdrawals csv", "err", err)
-	}
 }

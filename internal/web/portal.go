@@ -23,6 +23,12 @@ func (s *Server) routePortal(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /m/{$}", s.portal(s.portalHome))
 	mux.HandleFunc("GET /m/products", s.portal(s.portalProducts))
+	mux.HandleFunc("GET /m/products/{pid}/poster.png", s.portal(s.portalPoster))
+	mux.HandleFunc("GET /m/materials", s.portal(s.portalMaterials))
+	mux.HandleFunc("GET /m/materials/{id}/file", s.portal(s.portalMaterialFile))
+	mux.HandleFunc("GET /m/links", s.portal(s.portalLinks))
+	mux.HandleFunc("GET /m/links/{code}/qr.png", s.portal(s.portalLinkQR))
+	mux.HandleFunc("GET /m/links/{code}/qr.svg", s.portal(s.portalLinkQR))
 	mux.HandleFunc("GET /m/orders", s.portal(s.portalOrders))
 	mux.HandleFunc("GET /m/orders/{id}", s.portal(s.portalOrder))
 	mux.HandleFunc("GET /m/team", s.portal(s.level1(s.portalTeam)))

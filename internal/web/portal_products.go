@@ -7,6 +7,7 @@ import (
 
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/commission"
+	"github.com/fenxiao/fenxiao/internal/link"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/settings"
 )
@@ -51,14 +52,18 @@ func (s *Server) portalProducts(w http.ResponseWriter, r *http.Request) {
 		s.portalFail(w, r, err)
 		return
 	}
-	ref := "ref=" + url.QueryEscape(d.Code)
 	data := portalProductsData{Pager: portalPagerFor(r, page, list.Total), Q: r.FormValue("q"),
-		ShopLink: s.portalURL(r, "/s/?"+ref)}
+		ShopLink: s.portalShareLink(r, d, 0)}
 	if d.Level == 1 && d.InviteCode != nil && d.Status == network.Approved && net.Level1CanInvite {
 		data.InviteLink = s.portalURL(r, "/m/apply?invite="+url.QueryEscape(*d.InviteCode))
+		if l := s.links.Load(); l != nil {
+			if inv, err := l.ForInvite(ctx, d.ID); err == nil {
+				data.InviteLink = s.portalURL(r, inv.Path())
+			}
+		}
 	}
 	for _, p := range list.Items {
-		it := portalProduct{Product: p, Link: s.portalURL(r, fmt.Sprintf("/s/p/%d?%s", p.ID, ref)), EarnKnown: true}
+		it := portalProduct{Product: p, Link: s.portalShareLink(r, d, p.ID), EarnKnown: true}
 		for i, k := range p.SKUs {
 			earn, err := portalUnitEarning(cfg.Plan(), d, p.Rules(), k.PriceFen)
 			if err != nil {
@@ -95,4 +100,28 @@ func portalUnitEarning(plan commission.Plan, d *network.Distributor, rules commi
 		}
 	}
 	return 0, nil
+}
+
+// portalShareLink is the link d shares for a product (or the shop, productID 0): the tracked
+// /r/ link, whose visits are counted, or the shop's ?ref= URL when links are not wired or the
+// link cannot be made (it credits the same distributor, uncounted).
+func (s *Server) portalShareLink(r *http.Request, d *network.Distributor, productID int64) string {
+	if l := s.links.Load(); l != nil {
+		var ln link.Link
+		var err error
+		if productID > 0 {
+			ln, err = l.ForProduct(r.Context(), d.ID, productID)
+		} else {
+			ln, err = l.ForShop(r.Context(), d.ID)
+		}
+		if err == nil {
+			return s.portalURL(r, ln.Path())
+		}
+		s.Log.WarnContext(r.Context(), "tracked link", "distributor", d.ID, "product", productID, "err", err)
+	}
+	ref := "ref=" + url.QueryEscape(d.Code)
+	if productID > 0 {
+		return s.portalURL(r, fmt.Sprintf("/s/p/%d?%s", productID, ref))
+	}
+	return s.portalURL(r, "/s/?"+ref)
 }

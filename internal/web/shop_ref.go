@@ -53,7 +53,13 @@ func (s *Server) setRefCookie(w http.ResponseWriter, r *http.Request, code strin
 		s.Log.ErrorContext(r.Context(), "shop config", "err", err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: refCookie, Value: signRef(cfg.Secret, code, s.DB.Now()), Path: "/",
+	s.putRefCookie(w, cfg.Secret, code)
+}
+
+// putRefCookie sets the signed referral cookie naming a distributor's code; /s/?ref= and /r/{code}
+// both end here, so checkout reads one cookie whichever way the customer came.
+func (s *Server) putRefCookie(w http.ResponseWriter, secret []byte, code string) {
+	http.SetCookie(w, &http.Cookie{Name: refCookie, Value: signRef(secret, code, s.DB.Now()), Path: "/",
 		MaxAge: int(refMaxAge / time.Second), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies})
 }
 

@@ -6,7 +6,6 @@ package web
 import (
 	"context"
 	"embed"
-	"encoding/csv"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -23,6 +22,8 @@ import (
 	"github.com/fenxiao/fenxiao/internal/audit"
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/export"
+	"github.com/fenxiao/fenxiao/internal/link"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
 )
@@ -50,6 +51,9 @@ type Server struct {
 	// adminDashTTL.
 	dash  atomic.Pointer[adminClosedDays]
 	funds adminFunds // withdrawals and settlements for the console, see UsePayout
+	promo Promotion  // posters and materials, see UsePromotion
+	// links are the tracked links, QR codes and their figures, see UseLinks.
+	links atomic.Pointer[link.Service]
 }
 
 // Deps are the services the web needs; New builds the rest.
@@ -95,6 +99,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("/s/", wrap(shop))
 	mux.Handle("/s", http.RedirectHandler("/s/", http.StatusFound))
 	mux.Handle("GET /{$}", http.RedirectHandler("/s/", http.StatusFound))
+	// Outside protect: a redirect needs no session, and sharing one would cost a read per visit.
+	mux.HandleFunc("GET /r/{code}", s.linkRedirect)
 }
 
 // protect adds what every page needs: sessions, cross-origin protection against CSRF on every
@@ -106,7 +112,7 @@ func (s *Server) protect(h http.Handler) http.Handler {
 		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r))
 		h.ServeHTTP(w, r)
 	})))
 }
@@ -219,32 +225,19 @@ func safeNext(next, def string) string {
 	return next
 }
 
-// writeCSV sends rows as a CSV download, UTF-8 with a BOM so Excel opens Chinese text right.
-func writeCSV(w http.ResponseWriter, filename string, header []string, rows func(emit func([]string) error) error) error {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
-	if _, err := w.Write([]byte("\xEF\xBB\xBF")); err != nil {
-		return err
+// adminExport sends a whole list as the download its ?format= asks for, CSV or XLSX, through
+// internal/export — the one path of every list's export. title names the XLSX sheet. An error
+// before the first byte gets the console's error page; one after it can only be logged.
+func (s *Server) adminExport(w http.ResponseWriter, r *http.Request, name, title string, cols []export.Column, rows export.Rows) {
+	f, _ := export.ParseFormat(r.URL.Query().Get("format"))
+	t := export.Table{Columns: cols, Sheet: title, Zone: Zone, Progress: export.LogProgress(r.Context(), s.Log, name+"."+string(f))}
+	_, started, err := export.Serve(w, r, f, export.Download{Name: name, Table: t, Rows: rows})
+	if err == nil {
+		return
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
+	if !started {
+		s.fail(w, r, "admin", err)
+		return
 	}
-	if err := rows(func(rec []string) error {
-		for i, v := range rec { // keep spreadsheet formulas from running
-			if v != "" && strings.ContainsRune("=+-@", rune(v[0])) && !isNumber(v) {
-				rec[i] = "'" + v
-			}
-		}
-		return cw.Write(rec)
-	}); err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func isNumber(s string) bool {
-	_, err := strconv.ParseFloat(strings.TrimPrefix(s, "¥"), 64)
-	return err == nil
+	s.Log.ErrorContext(r.Context(), "export", "file", name, "format", f, "err", err)
 }
