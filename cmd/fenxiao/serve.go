@@ -13,6 +13,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/httpapi"
 	"github.com/fenxiao/fenxiao/internal/payment"
 	"github.com/fenxiao/fenxiao/internal/poster"
+	"github.com/fenxiao/fenxiao/internal/report"
 	"github.com/fenxiao/fenxiao/internal/web"
 )
 
@@ -61,6 +62,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	site.UsePayout(api.Payout)
 	site.UseSettlement(api.Settlement)
 	site.UseLinks(api.Links)
+	site.UseReports(&report.Service{DB: api.DB})
 	secret, err := payment.Secret(ctx, d, secretEnv("FENXIAO_PAYMENT_SECRET"))
 	if err != nil {
 		return err

@@ -24,6 +24,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/httpapi"
 	"github.com/fenxiao/fenxiao/internal/material"
 	"github.com/fenxiao/fenxiao/internal/payment"
+	"github.com/fenxiao/fenxiao/internal/report"
 	"github.com/fenxiao/fenxiao/internal/web"
 )
 
@@ -51,6 +52,7 @@ func newApp(t *testing.T) *app {
 	site.UsePayout(api.Payout)
 	site.UseSettlement(api.Settlement)
 	site.UseLinks(api.Links)
+	site.UseReports(&report.Service{DB: api.DB})
 	secret, err := payment.Secret(context.Background(), d, "")
 	if err != nil {
 		t.Fatal(err)

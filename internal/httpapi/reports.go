@@ -119,4 +119,9 @@ func (s *Server) routeReports() {
 		func(ctx context.Context, _ *reportIn, f report.Filter) (report.WithdrawalReport, error) {
 			return reports.Withdrawals(ctx, f)
 		})
+	registerReport(s, reports, "funnel", "Clicks to completed orders",
+		"Credited link clicks in the period, the orders placed in it, and how many of those were paid and completed; distributor_id narrows it.",
+		func(ctx context.Context, _ *reportIn, f report.Filter) (report.FunnelRow, error) {
+			return reports.Funnel(ctx, f)
+		})
 }

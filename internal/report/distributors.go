@@ -25,7 +25,7 @@ type DistributorRow struct {
 	SalesFen     int64 `json:"sales_fen" doc:"goods value paid (line bases, no shipping)"`
 	RefundedFen  int64 `json:"refunded_fen" doc:"of those sales, refunded so far"`
 	NetSalesFen  int64 `json:"net_sales_fen" doc:"sales − refunded"`
-	Clicks       int64 `json:"clicks" doc:"link clicks in the period; 0 until click counting lands (see ClicksHook)"`
+	Clicks       int64 `json:"clicks" doc:"credited clicks on its tracked links in the period"`
 	ConversionBP int64 `json:"conversion_bp" doc:"orders per click, basis points; 0 without clicks"`
 
 	CommissionFen         int64 `json:"commission_fen" doc:"commission accrued on the period's sales: its direct commission plus override on its team's"`
@@ -81,12 +81,6 @@ func (r DistributorRow) sortKey(col string) int64 {
 		return r.OverrideFen
 	}
 	return r.NetSalesFen
-}
-
-// ClicksHook returns clicks per distributor for a range. Click counting (a clicks table) is
-// being added separately; until it lands this returns none and Clicks and ConversionBP are 0.
-var ClicksHook = func(ctx context.Context, q db.Querier, r Range, distributorID int64) (map[int64]int64, error) {
-	return nil, nil
 }
 
 // Distributors is the distributor performance report and leaderboard: every distributor with
@@ -263,7 +257,7 @@ func distributors(ctx context.Context, q db.Querier, r Range, f Filter) ([]Distr
 		}
 	}
 
-	clicks, err := ClicksHook(ctx, q, r, f.DistributorID)
+	clicks, err := clicksByDistributor(ctx, q, r, f.DistributorID)
 	if err != nil {
 		return nil, fmt.Errorf("distributor clicks: %w", err)
 	}

@@ -47,6 +47,11 @@ func (s *Server) routeAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/orders/{id}/cancel", s.staff(adminOperators, s.adminCancel))
 	mux.HandleFunc("POST /admin/orders/{id}/refund", s.staff(adminOperators, s.adminRefund))
 
+	mux.HandleFunc("GET /admin/reports", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/admin/reports/distributors", http.StatusFound)
+	})
+	mux.HandleFunc("GET /admin/reports/{name}", s.staff(adminAnyStaff, s.adminReport))
+
 	// Finance: withdrawals and settlements (admin_finance.go).
 	mux.HandleFunc("GET /admin/withdrawals", s.staff(adminFinance, s.adminWithdrawals))
 	mux.HandleFunc("GET /admin/withdrawals/{id}", s.staff(adminFinance, s.adminWithdrawal))

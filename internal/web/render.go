@@ -109,8 +109,17 @@ func Yuan(fen int64) string {
 }
 
 var funcs = template.FuncMap{
-	"yuan": Yuan,
-	"bp":   func(bp int64) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },
+	"yuan":  Yuan,
+	"rcell": reportCell,
+	"list":  func(v ...string) []string { return v },
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
+	"bp": func(bp int64) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },
 	"datetime": func(t any) string {
 		switch v := t.(type) {
 		case time.Time:

@@ -26,6 +26,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/link"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
+	"github.com/fenxiao/fenxiao/internal/report"
 )
 
 //go:embed static
@@ -54,6 +55,8 @@ type Server struct {
 	promo Promotion  // posters and materials, see UsePromotion
 	// links are the tracked links, QR codes and their figures, see UseLinks.
 	links atomic.Pointer[link.Service]
+	// reports reads the report rollups, see UseReports.
+	reports *report.Service
 }
 
 // Deps are the services the web needs; New builds the rest.
