@@ -26,6 +26,7 @@ func (s *Server) routePortal(mux *http.ServeMux) {
 	mux.HandleFunc("GET /m/products/{pid}/poster.png", s.portal(s.portalPoster))
 	mux.HandleFunc("GET /m/materials", s.portal(s.portalMaterials))
 	mux.HandleFunc("GET /m/materials/{id}/file", s.portal(s.portalMaterialFile))
+	mux.HandleFunc("GET /m/report", s.portal(s.portalReport))
 	mux.HandleFunc("GET /m/links", s.portal(s.portalLinks))
 	mux.HandleFunc("GET /m/links/{code}/qr.png", s.portal(s.portalLinkQR))
 	mux.HandleFunc("GET /m/links/{code}/qr.svg", s.portal(s.portalLinkQR))
