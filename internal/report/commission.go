@@ -105,27 +105,28 @@ func (s *Service) CommissionOverTime(ctx context.Context, f Filter, bucket strin
 		return &out[i], nil
 	}
 
-	w := &where{}
+	w := newWhere(s.DB.Dialect)
 	w.segs("s", segs)
 	table := "rollup_shop"
 	switch {
 	case f.ProductID != 0:
 		table = "rollup_sales"
-		w.add("s.product_id = ?", f.ProductID)
+		w.dim("s.product_id = ?", f.ProductID)
 		if f.DistributorID != 0 {
-			w.add("s.distributor_id = ?", f.DistributorID)
+			w.dim("s.distributor_id = ?", f.DistributorID)
 		}
 	case f.DistributorID != 0:
 		table = "rollup_distributors"
-		w.add("s.distributor_id = ?", f.DistributorID)
+		w.dim("s.distributor_id = ?", f.DistributorID)
 	}
 	if f.Level != 0 {
 		w.add("s.level = ?", f.Level)
 	}
 	err = s.read(ctx, func(q db.Querier) error {
+		cond, args := w.build()
 		return scanRows(ctx, q, `SELECT s.bucket, s.level, sum(s.orders), sum(s.sales_fen), sum(s.refunded_fen),
 				sum(s.direct_fen - s.direct_reversed_fen), sum(s.override_fen - s.override_reversed_fen)
-			FROM `+table+` s WHERE `+w.sql()+` GROUP BY s.bucket, s.level`, w.args, func(sc scanner) error {
+			FROM `+table+` s WHERE `+cond+` GROUP BY s.bucket, s.level`, args, func(sc scanner) error {
 			var day string
 			var level, orders, sales, refunded, direct, override int64
 			if err := sc.Scan(&day, &level, &orders, &sales, &refunded, &direct, &override); err != nil {

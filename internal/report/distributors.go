@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 )
 
 // DistributorRow is one distributor's performance in a period: what it sold (a cohort of the
@@ -97,7 +99,7 @@ func (s *Service) Distributors(ctx context.Context, f Filter) ([]DistributorRow,
 	}
 	var out []DistributorRow
 	err = s.read(ctx, func(q db.Querier) error {
-		out, err = distributors(ctx, q, r, f)
+		out, err = distributors(ctx, q, s.DB.Dialect, r, f)
 		return err
 	})
 	if err != nil {
@@ -128,7 +130,7 @@ func checkSort(col, def string, allowed []string) (string, error) {
 	return "", errs.Field("sort", "invalid_sort", "sort must be one of %v, not %q", allowed, col)
 }
 
-func distributors(ctx context.Context, q db.Querier, r Range, f Filter) ([]DistributorRow, error) {
+func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range, f Filter) ([]DistributorRow, error) {
 	rows := map[int64]*DistributorRow{}
 	get := func(id int64) *DistributorRow {
 		x := rows[id]
@@ -145,17 +147,18 @@ func distributors(ctx context.Context, q db.Querier, r Range, f Filter) ([]Distr
 	}
 
 	// Own sales and direct commission.
-	w := &where{}
+	w := newWhere(dialect)
 	w.segs("", segs)
 	w.add("distributor_id <> 0")
 	if f.DistributorID != 0 {
-		w.add("distributor_id = ?", f.DistributorID)
+		w.dim("distributor_id = ?", f.DistributorID)
 	}
 	if product != "" {
-		w.add("product_id = ?", f.ProductID)
+		w.dim("product_id = ?", f.ProductID)
 	}
+	cond, args := w.build()
 	err := scanRows(ctx, q, `SELECT distributor_id, sum(orders), sum(units), sum(sales_fen), sum(refunded_fen), sum(direct_fen), sum(direct_reversed_fen)
-		FROM `+table+` WHERE `+w.sql()+` GROUP BY distributor_id`, w.args, func(sc scanner) error {
+		FROM `+table+` WHERE `+cond+` GROUP BY distributor_id`, args, func(sc scanner) error {
 		var id, orders, units, sales, refunded, direct, directRev int64
 		if err := sc.Scan(&id, &orders, &units, &sales, &refunded, &direct, &directRev); err != nil {
 			return err
@@ -171,17 +174,18 @@ func distributors(ctx context.Context, q db.Querier, r Range, f Filter) ([]Distr
 	}
 
 	// The team's sales and the override on them.
-	w = &where{}
+	w = newWhere(dialect)
 	w.segs("", segs)
 	w.add("parent_id <> 0")
 	if f.DistributorID != 0 {
-		w.add("parent_id = ?", f.DistributorID)
+		w.dim("parent_id = ?", f.DistributorID)
 	}
 	if product != "" {
-		w.add("product_id = ?", f.ProductID)
+		w.dim("product_id = ?", f.ProductID)
 	}
+	cond, args = w.build()
 	err = scanRows(ctx, q, `SELECT parent_id, sum(orders), sum(sales_fen), sum(refunded_fen), sum(override_fen), sum(override_reversed_fen)
-		FROM `+table+` WHERE `+w.sql()+` GROUP BY parent_id`, w.args, func(sc scanner) error {
+		FROM `+table+` WHERE `+cond+` GROUP BY parent_id`, args, func(sc scanner) error {
 		var id, orders, sales, refunded, over, overRev int64
 		if err := sc.Scan(&id, &orders, &sales, &refunded, &over, &overRev); err != nil {
 			return err
@@ -199,7 +203,7 @@ func distributors(ctx context.Context, q db.Querier, r Range, f Filter) ([]Distr
 
 	// Distinct customers over the range's buckets; for one product, from that product's indexed
 	// order lines (a product's lines are a small share of all).
-	w = &where{}
+	w = newWhere(dialect)
 	query := `SELECT distributor_id, count(DISTINCT customer_id) FROM rollup_customers WHERE `
 	if f.ProductID != 0 {
 		w.add("l.product_id = ?", f.ProductID)
@@ -214,10 +218,14 @@ func distributors(ctx context.Context, q db.Querier, r Range, f Filter) ([]Distr
 		w.segs("", segs)
 		w.add("distributor_id <> 0")
 		if f.DistributorID != 0 {
-			w.add("distributor_id = ?", f.DistributorID)
+			w.dim("distributor_id = ?", f.DistributorID)
+		}
+		if oneBucket(segs) { // a row per customer already: no need to find distinct ones
+			query = `SELECT distributor_id, count(*) FROM rollup_customers WHERE `
 		}
 	}
-	err = scanRows(ctx, q, query+w.sql()+` GROUP BY 1`, w.args, func(sc scanner) error {
+	cond, args = w.build()
+	err = scanRows(ctx, q, query+cond+` GROUP BY 1`, args, func(sc scanner) error {
 		var id, n int64
 		if err := sc.Scan(&id, &n); err != nil {
 			return err
@@ -231,17 +239,18 @@ func distributors(ctx context.Context, q db.Querier, r Range, f Filter) ([]Distr
 
 	// Money that moved on the distributor's balance (not attributable to a product).
 	if f.ProductID == 0 {
-		w = &where{}
+		w = newWhere(dialect)
 		w.segs("", segs)
 		w.add("owner_id <> 0")
 		w.add("kind = 'available'")
 		if f.DistributorID != 0 {
-			w.add("owner_id = ?", f.DistributorID)
+			w.dim("owner_id = ?", f.DistributorID)
 		}
+		cond, args := w.build()
 		err = scanRows(ctx, q, `SELECT owner_id,
 				sum(CASE WHEN cause = 'settlement' THEN amount_fen ELSE 0 END),
 				-sum(CASE WHEN cause IN ('withdrawal', 'withdrawal_return') THEN amount_fen ELSE 0 END)
-			FROM rollup_ledger WHERE `+w.sql()+` GROUP BY owner_id`, w.args, func(sc scanner) error {
+			FROM rollup_ledger WHERE `+cond+` GROUP BY owner_id`, args, func(sc scanner) error {
 			var id, settled, withdrawn int64
 			if err := sc.Scan(&id, &settled, &withdrawn); err != nil {
 				return err
@@ -323,4 +332,23 @@ func scanRows(ctx context.Context, q db.Querier, query string, args []any, fn fu
 		}
 	}
 	return rows.Err()
+}
+
+// oneBucket reports whether segs select a single bucket (a day, a month or a year).
+func oneBucket(segs []rollup.Segment) bool {
+	if len(segs) != 1 {
+		return false
+	}
+	from, err1 := time.Parse(time.DateOnly, segs[0].From)
+	to, err2 := time.Parse(time.DateOnly, segs[0].To)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	switch segs[0].Grain {
+	case rollup.Day:
+		return to.Equal(from.AddDate(0, 0, 1))
+	case rollup.Month:
+		return to.Equal(from.AddDate(0, 1, 0))
+	}
+	return to.Equal(from.AddDate(1, 0, 0))
 }

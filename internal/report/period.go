@@ -171,11 +171,20 @@ func (s *Service) read(ctx context.Context, fn func(q db.Querier) error) error {
 	return fn(tx)
 }
 
-// where builds "cond AND cond …" with $n numbered after args, for the optional filters.
+// where builds "cond AND cond …" with $n numbered in order, for the optional filters, and the
+// buckets of a range last.
 type where struct {
 	parts []string
 	args  []any
+
+	sqlite  bool
+	narrow  bool // a distributor, parent or product is named
+	prefix  string
+	buckets []rollup.Segment
+	hasSegs bool
 }
+
+func newWhere(d db.Dialect) *where { return &where{sqlite: d == db.SQLite} }
 
 func (w *where) add(cond string, args ...any) {
 	for _, a := range args {
@@ -185,18 +194,39 @@ func (w *where) add(cond string, args ...any) {
 	w.parts = append(w.parts, cond)
 }
 
-// segs adds the bucket condition of segs on prefix.grain, prefix.bucket.
-func (w *where) segs(prefix string, segs []rollup.Segment) {
-	cond, args := rollup.Where(prefix, segs, len(w.args)+1)
-	w.parts = append(w.parts, cond)
-	w.args = append(w.args, args...)
+// dim adds an equality on a dimension that has its own index (distributor, parent, product).
+func (w *where) dim(cond string, arg any) {
+	w.add(cond, arg)
+	w.narrow = true
 }
 
-func (w *where) sql() string {
-	if len(w.parts) == 0 {
-		return "1 = 1"
+// segs selects the buckets of segs on prefix.grain, prefix.bucket.
+func (w *where) segs(prefix string, segs []rollup.Segment) {
+	w.prefix, w.buckets, w.hasSegs = prefix, segs, true
+}
+
+// build returns the condition and its arguments; call it once, after the last add. With a dimension named, SQLite is
+// kept off the key's bucket range (the unary + hides the column from the planner), which it
+// would otherwise prefer without statistics and scan every row of the range; it then seeks the
+// dimension's (dim, grain, bucket) index instead.
+func (w *where) build() (string, []any) {
+	parts := w.parts
+	if w.hasSegs {
+		cond, args := rollup.Where(w.prefix, w.buckets, len(w.args)+1)
+		if w.sqlite && w.narrow {
+			p := ""
+			if w.prefix != "" {
+				p = w.prefix + "."
+			}
+			cond = strings.ReplaceAll(cond, p+"bucket", "+"+p+"bucket")
+		}
+		parts = append(parts, cond)
+		w.args = append(w.args, args...)
 	}
-	return strings.Join(w.parts, " AND ")
+	if len(parts) == 0 {
+		return "1 = 1", w.args
+	}
+	return strings.Join(parts, " AND "), w.args
 }
 
 // bp is part/whole in basis points, truncated; 0 when whole is not positive.

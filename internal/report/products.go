@@ -63,10 +63,11 @@ func (s *Service) Products(ctx context.Context, f Filter) ([]ProductRow, error) 
 	}
 	var out []ProductRow
 	err = s.read(ctx, func(q db.Querier) error {
-		w := salesWhere(r, f)
+		w := salesWhere(s.DB.Dialect, r, f)
+		cond, args := w.build()
 		return scanRows(ctx, q, `SELECT s.product_id, COALESCE(p.name, ''), sum(s.orders), sum(s.units), sum(s.refunded_units), sum(s.sales_fen),
 				sum(s.refunded_fen), sum(s.direct_fen + s.override_fen - s.direct_reversed_fen - s.override_reversed_fen)
-			FROM rollup_sales s LEFT JOIN products p ON p.id = s.product_id WHERE `+w.sql()+` GROUP BY s.product_id, p.name`, w.args,
+			FROM rollup_sales s LEFT JOIN products p ON p.id = s.product_id WHERE `+cond+` GROUP BY s.product_id, p.name`, args,
 			func(sc scanner) error {
 				var x ProductRow
 				if err := sc.Scan(&x.ProductID, &x.Name, &x.Orders, &x.Units, &x.RefundedUnits, &x.SalesFen, &x.RefundedFen, &x.CommissionFen); err != nil {
@@ -95,14 +96,14 @@ func (s *Service) Products(ctx context.Context, f Filter) ([]ProductRow, error) 
 }
 
 // salesWhere selects rollup_sales rows (alias s) of r and f.
-func salesWhere(r Range, f Filter) *where {
-	w := &where{}
+func salesWhere(d db.Dialect, r Range, f Filter) *where {
+	w := newWhere(d)
 	w.segs("s", r.segments())
 	if f.ProductID != 0 {
-		w.add("s.product_id = ?", f.ProductID)
+		w.dim("s.product_id = ?", f.ProductID)
 	}
 	if f.DistributorID != 0 {
-		w.add("s.distributor_id = ?", f.DistributorID)
+		w.dim("s.distributor_id = ?", f.DistributorID)
 	}
 	if f.Level != 0 {
 		w.add("s.level = ?", f.Level)
@@ -139,12 +140,13 @@ func (s *Service) TopDistributors(ctx context.Context, f Filter) ([]ProductDistr
 	}
 	var out []ProductDistributorRow
 	err = s.read(ctx, func(q db.Querier) error {
-		w := salesWhere(r, f)
+		w := salesWhere(s.DB.Dialect, r, f)
 		w.add("s.distributor_id <> 0")
+		cond, args := w.build()
 		return scanRows(ctx, q, `SELECT s.distributor_id, d.code, d.name, sum(s.orders), sum(s.units), sum(s.sales_fen), sum(s.sales_fen - s.refunded_fen),
 				sum(s.direct_fen + s.override_fen - s.direct_reversed_fen - s.override_reversed_fen)
-			FROM rollup_sales s JOIN distributors d ON d.id = s.distributor_id WHERE `+w.sql()+`
-			GROUP BY s.distributor_id, d.code, d.name`, w.args, func(sc scanner) error {
+			FROM rollup_sales s JOIN distributors d ON d.id = s.distributor_id WHERE `+cond+`
+			GROUP BY s.distributor_id, d.code, d.name`, args, func(sc scanner) error {
 			x := ProductDistributorRow{ProductID: f.ProductID}
 			if err := sc.Scan(&x.DistributorID, &x.Code, &x.Name, &x.Orders, &x.Units, &x.SalesFen, &x.NetSalesFen, &x.CommissionFen); err != nil {
 				return err

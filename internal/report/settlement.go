@@ -33,7 +33,7 @@ func (s *Service) Settlement(ctx context.Context, f Filter) ([]SettlementRow, er
 	if err != nil {
 		return nil, err
 	}
-	w := &where{}
+	w := newWhere(s.DB.Dialect)
 	w.add("s.period_end >= ?", r.Start())
 	w.add("s.period_end < ?", r.End())
 	if f.DistributorID != 0 {
@@ -46,14 +46,15 @@ func (s *Service) Settlement(ctx context.Context, f Filter) ([]SettlementRow, er
 	}
 	var out []SettlementRow
 	err = s.read(ctx, func(q db.Querier) error {
+		cond, args := w.build()
 		return scanRows(ctx, q, `WITH g AS (
 				SELECT s.distributor_id, count(*) AS n, sum(s.accrued_fen) AS accrued, sum(s.reversed_fen) AS reversed,
 					sum(s.clawed_back_fen) AS clawed, sum(s.settled_fen) AS settled, sum(s.withdrawn_fen) AS withdrawn,
 					min(s.id) AS first_id, max(s.id) AS last_id
-				FROM statements s WHERE `+w.sql()+` GROUP BY s.distributor_id)
+				FROM statements s WHERE `+cond+` GROUP BY s.distributor_id)
 			SELECT g.distributor_id, d.code, d.name, d.level, g.n, f.opening_fen, g.accrued, g.reversed, g.clawed, g.settled, g.withdrawn, l.closing_fen
 			FROM g JOIN statements f ON f.id = g.first_id JOIN statements l ON l.id = g.last_id JOIN distributors d ON d.id = g.distributor_id`+level+`
-			ORDER BY g.distributor_id`, w.args, func(sc scanner) error {
+			ORDER BY g.distributor_id`, args, func(sc scanner) error {
 			var x SettlementRow
 			if err := sc.Scan(&x.DistributorID, &x.Code, &x.Name, &x.Level, &x.Statements, &x.OpeningFen, &x.AccruedFen, &x.ReversedFen,
 				&x.ClawedBackFen, &x.SettledFen, &x.WithdrawnFen, &x.ClosingFen); err != nil {

@@ -50,18 +50,19 @@ func (s *Service) Withdrawals(ctx context.Context, f Filter) (WithdrawalReport, 
 	rows := map[int64]*WithdrawalRow{}
 	secs := map[int64]int64{}
 	err = s.read(ctx, func(q db.Querier) error {
-		w := &where{}
+		w := newWhere(s.DB.Dialect)
 		w.segs("w", r.segments())
 		join := ""
 		if f.DistributorID != 0 {
-			w.add("w.distributor_id = ?", f.DistributorID)
+			w.dim("w.distributor_id = ?", f.DistributorID)
 		}
 		if f.Level != 0 {
 			join = " JOIN distributors d ON d.id = w.distributor_id"
 			w.add("d.level = ?", f.Level)
 		}
+		cond, args := w.build()
 		err := scanRows(ctx, q, `SELECT w.distributor_id, w.event, sum(w.withdrawals), sum(w.amount_fen), sum(w.fee_fen), sum(w.payout_seconds)
-			FROM rollup_withdrawals w`+join+` WHERE `+w.sql()+` GROUP BY w.distributor_id, w.event`, w.args, func(sc scanner) error {
+			FROM rollup_withdrawals w`+join+` WHERE `+cond+` GROUP BY w.distributor_id, w.event`, args, func(sc scanner) error {
 			var id, n, amount, fee, sec int64
 			var event string
 			if err := sc.Scan(&id, &event, &n, &amount, &fee, &sec); err != nil {
@@ -100,7 +101,7 @@ func (s *Service) Withdrawals(ctx context.Context, f Filter) (WithdrawalReport, 
 		if out.Summary.Paid == 0 {
 			return describeWithdrawals(ctx, q, rows)
 		}
-		m := &where{}
+		m := newWhere(s.DB.Dialect)
 		m.add("w.status = 'paid'")
 		m.add("w.finished_at >= ?", r.Start())
 		m.add("w.finished_at < ?", r.End())
@@ -111,8 +112,9 @@ func (s *Service) Withdrawals(ctx context.Context, f Filter) (WithdrawalReport, 
 			m.add("d.level = ?", f.Level)
 		}
 		m.args = append(m.args, (out.Summary.Paid-1)/2)
+		cond, args = m.build()
 		err = q.QueryRowContext(ctx, `SELECT secs FROM (SELECT `+payoutSeconds(s.DB.Dialect)+` AS secs FROM withdrawals w`+join+
-			` WHERE `+m.sql()+`) x ORDER BY secs LIMIT 1 OFFSET $`+fmt.Sprint(len(m.args)), m.args...).Scan(&out.Summary.MedianPayoutSeconds)
+			` WHERE `+cond+`) x ORDER BY secs LIMIT 1 OFFSET $`+fmt.Sprint(len(args)), args...).Scan(&out.Summary.MedianPayoutSeconds)
 		if err != nil {
 			return fmt.Errorf("median time to payout: %w", err)
 		}

@@ -112,11 +112,10 @@ CREATE TABLE rollup_withdrawals (
     PRIMARY KEY (grain, bucket, distributor_id, event)
 ) WITHOUT ROWID;
 
--- Raw-row indexes for the figures that are not additive: the median time to payout (covering,
--- paid withdrawals only), the settlement report's first and last statements of a period
+-- Raw-row indexes for the figures that are not additive: the median time to payout (covering), the settlement report's first and last statements of a period
 -- (covering, so a year of statements is read from the index alone), and the network's
 -- applications and approvals (distributors are few; an index range is enough).
-CREATE INDEX withdrawals_paid_ix ON withdrawals (finished_at, requested_at, distributor_id) WHERE status = 'paid';
+CREATE INDEX withdrawals_paid_ix ON withdrawals (status, finished_at, requested_at, distributor_id);
 CREATE INDEX statements_report_ix ON statements (period_end, distributor_id, id, opening_fen, accrued_fen, reversed_fen,
     clawed_back_fen, settled_fen, withdrawn_fen, closing_fen);
 CREATE INDEX distributors_created_ix ON distributors (created_at);
