@@ -13,11 +13,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/skip2/go-qrcode"
 	"golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/fenxiao/fenxiao/internal/link"
 )
 
 // The poster's size: a phone screen's 9:16 at twice the CSS pixels of a 375-wide phone.
@@ -95,7 +96,7 @@ func Render(f *Font, in Input) (*image.RGBA, error) {
 	if miss := f.Missing(strings.Join(all, "")); len(miss) > 0 {
 		return nil, fmt.Errorf("%w: the font %s (%s) has no glyph for %q", ErrNoFont, f.Name, f.Path, string(miss))
 	}
-	qr, err := qrcode.New(in.URL, qrcode.High)
+	bits, err := link.QRModules(in.URL) // level Q, checked to read back, quiet zone included
 	if err != nil {
 		return nil, fmt.Errorf("poster: QR code for %q: %w", in.URL, err)
 	}
@@ -134,7 +135,6 @@ func Render(f *Font, in Input) (*image.RGBA, error) {
 
 	// The QR code: whole pixels per module, the quiet zone included, on the right.
 	const qrBox, qrX, qrY = 240, Width - margin - 240, 1078
-	bits := qr.Bitmap()
 	mod := qrBox / len(bits)
 	off := (qrBox - mod*len(bits)) / 2
 	black := image.NewUniform(color.Black)
