@@ -17,7 +17,8 @@ posting and withdrawal keeps up to date as it commits, so a rebuild is needed on
 time zone the days are counted in, or to repair rollups that "fenxiao verify" found wrong.
 
 The app may keep running: writes that touch the rollups wait until the rebuild commits, and
-reports go on showing the old figures until then. A million orders take about a minute.
+reports go on showing the old figures until then. A year of a million orders took 4 minutes
+on SQLite and 6 on PostgreSQL (measured on a busy 2-core machine).
 
   fenxiao rollup rebuild                          same zone (Asia/Shanghai unless changed)
   fenxiao rollup rebuild --zone Asia/Urumqi       count days in another IANA time zone

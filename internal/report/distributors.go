@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
@@ -220,7 +219,7 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 		if f.DistributorID != 0 {
 			w.dim("distributor_id = ?", f.DistributorID)
 		}
-		if oneBucket(segs) { // a row per customer already: no need to find distinct ones
+		if rollup.Single(segs) { // a row per customer already: no need to find distinct ones
 			query = `SELECT distributor_id, count(*) FROM rollup_customers WHERE `
 		}
 	}
@@ -332,23 +331,4 @@ func scanRows(ctx context.Context, q db.Querier, query string, args []any, fn fu
 		}
 	}
 	return rows.Err()
-}
-
-// oneBucket reports whether segs select a single bucket (a day, a month or a year).
-func oneBucket(segs []rollup.Segment) bool {
-	if len(segs) != 1 {
-		return false
-	}
-	from, err1 := time.Parse(time.DateOnly, segs[0].From)
-	to, err2 := time.Parse(time.DateOnly, segs[0].To)
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	switch segs[0].Grain {
-	case rollup.Day:
-		return to.Equal(from.AddDate(0, 0, 1))
-	case rollup.Month:
-		return to.Equal(from.AddDate(0, 1, 0))
-	}
-	return to.Equal(from.AddDate(1, 0, 0))
 }

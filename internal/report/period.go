@@ -205,10 +205,10 @@ func (w *where) segs(prefix string, segs []rollup.Segment) {
 	w.prefix, w.buckets, w.hasSegs = prefix, segs, true
 }
 
-// build returns the condition and its arguments; call it once, after the last add. With a dimension named, SQLite is
-// kept off the key's bucket range (the unary + hides the column from the planner), which it
-// would otherwise prefer without statistics and scan every row of the range; it then seeks the
-// dimension's (dim, grain, bucket) index instead.
+// build returns the condition and its arguments; call it once, after the last add. With a
+// dimension named, SQLite is kept off the key (the unary + hides grain and bucket from its
+// planner), which it prefers without statistics and would scan every row of the grain; it
+// then seeks the dimension's index and checks the buckets on the index entries.
 func (w *where) build() (string, []any) {
 	parts := w.parts
 	if w.hasSegs {
@@ -218,7 +218,7 @@ func (w *where) build() (string, []any) {
 			if w.prefix != "" {
 				p = w.prefix + "."
 			}
-			cond = strings.ReplaceAll(cond, p+"bucket", "+"+p+"bucket")
+			cond = strings.ReplaceAll(strings.ReplaceAll(cond, p+"bucket", "+"+p+"bucket"), p+"grain", "+"+p+"grain")
 		}
 		parts = append(parts, cond)
 		w.args = append(w.args, args...)

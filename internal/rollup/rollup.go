@@ -8,23 +8,27 @@
 // (Segments), so a year for one distributor is one row, a quarter three, and a custom range at
 // most a few dozen — never the raw orders.
 //
-// The counters are written in the same database transaction as the raw rows they count: order
-// payment and refund (AddOrder), every ledger posting (AddLedger, called from ledger.Post, which
-// covers commission accrual, reversal, clawback, settlement and withdrawals), and each withdrawal
-// state change (AddWithdrawal). Each call is one multi-row upsert per table,
-// INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x, with its rows in key order.
+// The counters are written in the same database transaction as the raw rows they count. The
+// write sites call AddOrder (order payment and refund), AddLedger (every ledger posting, from
+// ledger.Post: commission accrual, reversal, clawback, settlement, withdrawals) and
+// AddWithdrawal (each withdrawal state change); those only gather deltas on the transaction
+// (db.Tx.BeforeCommit), which writes them as its last statements: one multi-row
+// INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x per table on SQLite, all tables in one
+// statement on PostgreSQL, rows in key order.
 //
 // Why that is exact: a rollup delta commits or rolls back with its raw rows, so at any snapshot
 // the rollups equal a computation over the raw rows visible in that snapshot. Reports read in
-// one read-only snapshot transaction (ReadTx), so figures drawn from several tables agree.
+// one read-only snapshot transaction (repeatable read on PostgreSQL), so figures drawn from
+// several tables agree.
 //
 // Why that is safe with several PostgreSQL app nodes: there is no watermark and no job that
 // must see rows in id order — transactions that commit out of sequence order each carry their
 // own deltas, and the upsert is atomic under concurrency (a conflicting insert waits for the
 // other transaction's row and then adds to it). Rows are upserted in key order, so two writers
 // never wait on each other's rows in opposite orders. The cost is a row lock on the touched
-// buckets until commit: two payments of one distributor's product on one day queue for a few
-// microseconds, as they already do on the merchant's commission_expense ledger account.
+// buckets (every payment touches the day's shop row) from that last statement until the
+// commit: payments queue there for one statement, as they already queue on the merchant's
+// commission_expense ledger account for theirs.
 //
 // The zone the buckets are drawn in lives in rollup_state; writers read it with a key-share
 // lock, and Rebuild (which may switch zones) takes the row for update and locks the rollup
@@ -32,9 +36,11 @@
 //
 // Distinct customers are not additive: rollup_customers keeps one row per (bucket, distributor,
 // customer) and reports count distinct customers over a range's few buckets; per product they
-// come from the indexed order lines of that one product.
-// Figures that are neither additive nor high-volume (median time to payout; distributor
+// come from the indexed order lines of that one product. Figures that are neither additive nor high-volume (median time to payout; distributor
 // applications and approvals) are read from indexed raw rows by the report package.
+//
+// Writes that bypass the services (bulk SQL loads, a db.Tx committed by hand rather than by
+// db.InTx) bypass the rollups too: run Rebuild after them; `fenxiao verify` names the drift.
 package rollup
 
 import (

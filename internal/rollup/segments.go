@@ -69,8 +69,33 @@ func Where(prefix string, segs []Segment, first int) (string, []any) {
 	args := make([]any, 0, 3*len(segs))
 	for i, s := range segs {
 		n := first + len(args)
-		parts[i] = fmt.Sprintf("(%sgrain = $%d AND %sbucket >= $%d AND %sbucket < $%d)", prefix, n, prefix, n+1, prefix, n+2)
+		if s.single() {
+			// An equality alone lets the engine read the bucket's rows in key order (grouped by
+			// the next key column without sorting); the unused end keeps the numbering.
+			parts[i] = fmt.Sprintf("(%sgrain = $%d AND %sbucket = $%d AND $%d <> '')", prefix, n, prefix, n+1, n+2)
+		} else {
+			parts[i] = fmt.Sprintf("(%sgrain = $%d AND %sbucket >= $%d AND %sbucket < $%d)", prefix, n, prefix, n+1, prefix, n+2)
+		}
 		args = append(args, s.Grain, s.From, s.To)
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", args
 }
+
+// single reports whether s is one bucket: a day, a month or a year.
+func (s Segment) single() bool {
+	from, err1 := time.Parse(time.DateOnly, s.From)
+	to, err2 := time.Parse(time.DateOnly, s.To)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	switch s.Grain {
+	case Day:
+		return to.Equal(from.AddDate(0, 0, 1))
+	case Month:
+		return to.Equal(from.AddDate(0, 1, 0))
+	}
+	return to.Equal(from.AddDate(1, 0, 0))
+}
+
+// Single reports whether segs select one bucket, so each key has one row in it.
+func Single(segs []Segment) bool { return len(segs) == 1 && segs[0].single() }
