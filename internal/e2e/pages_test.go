@@ -28,8 +28,10 @@ func TestMainPagesAtPhoneAndDesktop(t *testing.T) {
 	}
 	a.DB.Clock = realClock{}
 	console := []string{"/admin/", "/admin/review", "/admin/distributors", "/admin/products", "/admin/orders",
-		"/admin/withdrawals", "/admin/settlements", "/admin/settings", "/admin/audit"}
-	portal := []string{"/m/", "/m/products", "/m/orders", "/m/team", "/m/commissions", "/m/statements", "/m/withdraw"}
+		"/admin/withdrawals", "/admin/settlements", "/admin/settings", "/admin/audit", "/admin/promotion", "/admin/materials",
+		"/admin/reports/distributors", "/admin/reports/products", "/admin/reports/commission", "/admin/reports/network",
+		"/admin/reports/settlement", "/admin/reports/withdrawals"}
+	portal := []string{"/m/", "/m/products", "/m/orders", "/m/team", "/m/commissions", "/m/statements", "/m/withdraw", "/m/links", "/m/materials", "/m/report"}
 	shop := []string{"/s/", "/s/cart"}
 	for _, size := range []struct {
 		name          string

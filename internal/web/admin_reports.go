@@ -28,6 +28,7 @@ type adminReportData struct {
 	Query              url.Values
 	From, To           string // the resolved period, to inclusive
 	Period, Bucket     string
+	Sort               string // the ranking's column, defaulted
 	Sorts              []string
 	Cards              []reportCard
 	Chart, Funnel      template.HTML
@@ -115,6 +116,7 @@ func (s *Server) reportDistributors(r *http.Request, p *Page, f report.Filter, d
 	if sortBy == "" {
 		sortBy = "net_sales_fen"
 	}
+	d.Sort = sortBy
 	d.Funnel = chart.Funnel{Title: p.T("admin.rep.funnel"), Steps: []chart.Step{
 		{Label: p.T("admin.rep.col.clicks"), Count: fn.Clicks}, {Label: p.T("admin.rep.col.orders_placed"), Count: fn.Orders},
 		{Label: p.T("admin.rep.col.paid"), Count: fn.Paid}, {Label: p.T("admin.rep.col.completed"), Count: fn.Completed}}}.SVG()
@@ -180,6 +182,7 @@ func (s *Server) reportProducts(r *http.Request, p *Page, f report.Filter, d *ad
 	if sortBy == "" {
 		sortBy = "net_sales_fen"
 	}
+	d.Sort = sortBy
 	d.Table.Cols = []reportCol{{"admin.rep.col.product", export.Text}, {"admin.rep.col.orders", export.Int}, {"admin.rep.col.units", export.Int},
 		{"admin.rep.col.refunded_units", export.Int}, {"admin.rep.col.sales", export.Money}, {"admin.rep.col.refunded", export.Money},
 		{"admin.rep.col.net_sales", export.Money}, {"admin.rep.col.commission", export.Money}, {"admin.rep.col.commission_share", export.Rate}}
