@@ -3,7 +3,8 @@ package link
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/binary"
+	"fmt"
 	"net"
 	"net/url"
 	"strings"
@@ -18,7 +19,7 @@ type Click struct {
 	At            time.Time
 	ReferrerHost  string // host of the Referer header, "" when none
 	UAClass       string // UAWeChat, UAMobile, UADesktop or UABot
-	ClientKey     string // ClientKey of address and user agent
+	ClientKey     int64  // ClientKey of address and user agent
 	// Credited: a person (not a bot) visited while the distributor could earn. Only credited
 	// clicks count in the figures, and only they set the attribution cookie.
 	Credited bool
@@ -59,17 +60,26 @@ func ClassifyUA(ua string) string {
 	return UADesktop
 }
 
-// ClientKey is a visitor's pseudonym: an HMAC of the address and user agent under the server's
-// secret, so the same phone on the same network has the same key without the address being
-// stored or recoverable. remoteAddr may carry a port, which is dropped.
-func ClientKey(secret []byte, remoteAddr, ua string) string {
+// ClientKey is a visitor's pseudonym: the first 8 bytes of an HMAC of the address and user agent
+// under the server's secret, so the same phone on the same network has the same key without the
+// address being stored or recoverable. remoteAddr may carry a port, which is dropped.
+//
+// 64 bits are plenty for what the key does — count distinct visitors and spot bursts: among a
+// million visitors of one period the chance that any two share a key is about 3 in 100 million.
+// As an integer it is 8 bytes in a row instead of 32 hex characters.
+func ClientKey(secret []byte, remoteAddr, ua string) int64 {
 	host, _, err := net.SplitHostPort(remoteAddr)
 	if err != nil {
 		host = remoteAddr
 	}
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte("fx_click\n" + host + "\n" + ua))
-	return hex.EncodeToString(m.Sum(nil)[:16])
+	return int64(binary.BigEndian.Uint64(m.Sum(nil)))
+}
+
+// KeyString shows a client key as the merchant sees it: 16 hex digits.
+func KeyString(k int64) string {
+	return fmt.Sprintf("%016x", uint64(k))
 }
 
 // ReferrerHost keeps only the host of a Referer header, at most 255 bytes.
