@@ -39,26 +39,49 @@ const (
 // botMarkers are substrings (lower case) of crawlers, link previewers and scripts. It is a best
 // effort: a bot that pretends to be a phone counts as a phone. HeadlessChrome is deliberately not
 // here: the browser tests drive it, and people rarely do, so it counts as the desktop it says.
-var botMarkers = []string{"bot", "spider", "crawl", "slurp", "curl/", "wget/", "python", "go-http-client",
-	"java/", "okhttp", "httpclient", "facebookexternalhit", "preview", "scrapy", "monitor", "lighthouse"}
+var botMarkers = [][]byte{[]byte("bot"), []byte("spider"), []byte("crawl"), []byte("slurp"), []byte("curl/"),
+	[]byte("wget/"), []byte("python"), []byte("go-http-client"), []byte("java/"), []byte("okhttp"),
+	[]byte("httpclient"), []byte("facebookexternalhit"), []byte("preview"), []byte("scrapy"),
+	[]byte("monitor"), []byte("lighthouse")}
+
+var (
+	markWeChat  = []byte("micromessenger")
+	markMobiles = [][]byte{[]byte("mobile"), []byte("android"), []byte("iphone"), []byte("ipad")}
+)
 
 // ClassifyUA sorts a User-Agent header into wechat, mobile, desktop or bot. WeChat's in-app
-// browser comes first: it is where most shared links are opened.
+// browser comes first: it is where most shared links are opened. Every marker is ASCII, so the
+// header is lowered byte by byte into a buffer on the stack rather than a new string per visit.
 func ClassifyUA(ua string) string {
-	l := strings.ToLower(ua)
-	if strings.TrimSpace(l) == "" {
+	if strings.TrimSpace(ua) == "" {
 		return UABot
 	}
+	var buf [512]byte
+	var l []byte
+	if len(ua) <= len(buf) {
+		l = buf[:len(ua)]
+	} else {
+		l = make([]byte, len(ua))
+	}
+	for i := 0; i < len(ua); i++ {
+		c := ua[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		l[i] = c
+	}
 	for _, m := range botMarkers {
-		if strings.Contains(l, m) {
+		if bytes.Contains(l, m) {
 			return UABot
 		}
 	}
-	switch {
-	case strings.Contains(l, "micromessenger"):
+	if bytes.Contains(l, markWeChat) {
 		return UAWeChat
-	case strings.Contains(l, "mobile") || strings.Contains(l, "android") || strings.Contains(l, "iphone") || strings.Contains(l, "ipad"):
-		return UAMobile
+	}
+	for _, m := range markMobiles {
+		if bytes.Contains(l, m) {
+			return UAMobile
+		}
 	}
 	return UADesktop
 }
