@@ -90,7 +90,7 @@ func BenchmarkRecorderFlush(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := NewRecorder(e.DB, e.Links.Log, RecorderOptions{Batch: benchBatch})
+	r := NewRecorder(e.DB, e.Links.Log, RecorderOptions{})
 	batch := make([]Click, r.opt.Batch)
 	keys := make([]int64, 5000)
 	for i := range keys {
@@ -100,8 +100,8 @@ func BenchmarkRecorderFlush(b *testing.B) {
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
-		c := click(l, "", at.Add(time.Duration(n)*time.Millisecond))
-		c.ClientKey, c.ReferrerHost = keys[n%len(keys)], "mp.weixin.qq.com"
+		c := Click{LinkID: l.ID, DistributorID: l.DistributorID, At: at.Add(time.Duration(n) * time.Millisecond),
+			ReferrerHost: "mp.weixin.qq.com", UAClass: UAMobile, ClientKey: keys[n%len(keys)], Credited: true}
 		batch[n%len(batch)] = c
 		n++
 		if n%len(batch) == 0 {
@@ -112,5 +112,3 @@ func BenchmarkRecorderFlush(b *testing.B) {
 		b.Fatal("a batch failed")
 	}
 }
-
-var benchBatch = 100
