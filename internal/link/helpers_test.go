@@ -95,8 +95,9 @@ func (e *env) count(q string, args ...any) int {
 	return n
 }
 
+// click is a credited click on l by the visitor named key.
 func click(l Link, key string, at time.Time) Click {
-	c := Click{LinkID: l.ID, DistributorID: l.DistributorID, At: at, UAClass: UAMobile, ClientKey: key, Credited: true}
+	c := Click{LinkID: l.ID, DistributorID: l.DistributorID, At: at, UAClass: UAMobile, ClientKey: testKey(key), Credited: true}
 	if l.ProductID != nil {
 		c.ProductID = *l.ProductID
 	}
@@ -106,3 +107,6 @@ func click(l Link, key string, at time.Time) Click {
 func utc(day, hour, minute int) time.Time {
 	return time.Date(2026, 3, day, hour, minute, 0, 0, time.UTC)
 }
+
+// testKey turns a visitor's name in a worked example into a client key.
+func testKey(name string) int64 { return ClientKey([]byte("test"), name, "") }

@@ -1,6 +1,9 @@
 package link
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
 	"sync"
 	"testing"
 	"time"
@@ -153,6 +156,19 @@ func TestClassifyUA(t *testing.T) {
 	}
 	if ClientKey([]byte("s"), "10.0.0.1:5555", "ua") == ClientKey([]byte("t"), "10.0.0.1:5555", "ua") {
 		t.Error("the secret must change the client key")
+	}
+	// The Keyer's reused HMAC states give the plain HMAC's first 8 bytes, call after call.
+	m := hmac.New(sha256.New, []byte("s"))
+	m.Write([]byte("fx_click\n10.0.0.1\nua"))
+	want := int64(binary.BigEndian.Uint64(m.Sum(nil)))
+	k := NewKeyer([]byte("s"))
+	for i := range 3 {
+		if got := k.Key("10.0.0.1:5555", "ua"); got != want {
+			t.Errorf("call %d: key %x, want %x", i, got, want)
+		}
+		if k.Key("10.0.0.2:5555", "ua") == want {
+			t.Error("another address must have another key")
+		}
 	}
 	if h := ReferrerHost("https://Mp.Weixin.QQ.com/s/abc?x=1"); h != "mp.weixin.qq.com" {
 		t.Errorf("referrer host %q", h)

@@ -18,18 +18,33 @@ const (
 	qStatus = `SELECT status FROM distributors WHERE id = $1`
 )
 
-// Figures. $1, $2: the period; $3: a distributor or 0; $4: a product or 0.
-const (
-	clickWhere = ` FROM link_clicks WHERE credited AND at >= $1 AND at < $2
-		AND ($3 = 0 OR distributor_id = $3) AND ($4 = 0 OR product_id = $4)`
-	qClicksTotal         = `SELECT 0, count(*), count(DISTINCT client_key)` + clickWhere
-	qClicksByLink        = `SELECT link_id, count(*), count(DISTINCT client_key)` + clickWhere + ` GROUP BY link_id`
-	qClicksByDistributor = `SELECT distributor_id, count(*), count(DISTINCT client_key)` + clickWhere + ` GROUP BY distributor_id`
-	qClicksByProduct     = `SELECT product_id, count(*), count(DISTINCT client_key)` + clickWhere + ` AND product_id IS NOT NULL GROUP BY product_id`
-	qClicksByDay         = `SELECT day, count(*), count(DISTINCT client_key)` + clickWhere + ` GROUP BY day`
+// Figures. $1, $2: the period; $3: a distributor or 0; $4: a product or 0. Over every
+// distributor the counts range-scan link_clicks_at_ix over the period; for one distributor (the
+// portal) they range-scan that distributor's part of link_clicks_distributor_at_ix instead, which
+// holds exactly the credited clicks the figures count.
+var (
+	clicksAll = clickQueries(` FROM link_clicks WHERE credited AND at >= $1 AND at < $2
+		AND $3 = 0 AND ($4 = 0 OR product_id = $4)`)
+	clicksOfDistributor = clickQueries(` FROM link_clicks WHERE distributor_id = $3 AND credited
+		AND at >= $1 AND at < $2 AND ($4 = 0 OR product_id = $4)`)
+)
 
+type clickQuerySet struct{ total, byLink, byDistributor, byProduct, byDay string }
+
+func clickQueries(where string) clickQuerySet {
+	return clickQuerySet{
+		total:         `SELECT 0, count(*), count(DISTINCT client_key)` + where,
+		byLink:        `SELECT link_id, count(*), count(DISTINCT client_key)` + where + ` GROUP BY link_id`,
+		byDistributor: `SELECT distributor_id, count(*), count(DISTINCT client_key)` + where + ` GROUP BY distributor_id`,
+		byProduct:     `SELECT product_id, count(*), count(DISTINCT client_key)` + where + ` AND product_id IS NOT NULL GROUP BY product_id`,
+		byDay:         `SELECT day, count(*), count(DISTINCT client_key)` + where + ` GROUP BY day`,
+	}
+}
+
+const (
 	// Attributed orders of the period with the last credited click of their distributor at or
-	// before each; link_clicks_distributor_at_ix makes each lookup one index probe.
+	// before each; link_clicks_distributor_at_ix (partial: credited clicks only) makes each lookup
+	// one index probe, and the join back to the click is by primary key.
 	qOrdersLastClick = `WITH o AS (
 		SELECT o.id, o.order_no, o.distributor_id, o.created_at, o.paid_at IS NOT NULL AS paid, o.attribution,
 			(SELECT c.id FROM link_clicks c WHERE c.distributor_id = o.distributor_id AND c.credited
@@ -54,8 +69,11 @@ const (
 		WHERE o.created_at >= $1 AND o.created_at < $2
 			AND (o.distributor_id = d.id OR (o.distributor_id IS NULL AND o.attribution_note = 'self_purchase_off'))
 		ORDER BY o.created_at DESC, o.id DESC LIMIT $3`
-	qBurstKeys = `SELECT client_key FROM link_clicks WHERE at >= $1 AND at < $2 AND ua_class <> 'bot'
-		GROUP BY client_key HAVING count(*) > $3 ORDER BY count(*) DESC, client_key LIMIT $4`
-	qKeyClicks = `SELECT at, distributor_id FROM link_clicks WHERE client_key = $1 AND at >= $2 AND at < $3
-		AND ua_class <> 'bot' ORDER BY at, id`
+	// Every non-bot click in the period of the keys with more than $3 of them (at most $4 keys, the
+	// busiest): two range scans of link_clicks_at_ix, no index on client_key needed.
+	qBurstClicks = `SELECT client_key, at, distributor_id FROM link_clicks
+		WHERE at >= $1 AND at < $2 AND ua_class <> 'bot' AND client_key IN (
+			SELECT client_key FROM link_clicks WHERE at >= $1 AND at < $2 AND ua_class <> 'bot'
+			GROUP BY client_key HAVING count(*) > $3 ORDER BY count(*) DESC, client_key LIMIT $4)
+		ORDER BY client_key, at, id`
 )

@@ -1,8 +1,10 @@
 package link
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -30,7 +32,7 @@ type SelfReferral struct {
 
 // Burst is a run of clicks from one client key.
 type Burst struct {
-	ClientKey       string    `json:"client_key" doc:"a pseudonym of address and user agent; no IP is stored"`
+	ClientKey       string    `json:"client_key" doc:"a pseudonym of address and user agent (16 hex digits); no IP is stored"`
 	Clicks          int       `json:"clicks" doc:"most clicks within the burst window"`
 	Start           time.Time `json:"start"`
 	End             time.Time `json:"end"`
@@ -111,33 +113,42 @@ func (s *Service) Signals(ctx context.Context, from, to time.Time) (Signals, err
 	return out, nil
 }
 
-// bursts finds the keys with more than BurstClicks non-bot clicks in the period, then slides a
-// BurstWindow over each one's clicks to find its densest run.
+// bursts reads the clicks of the keys with more than BurstClicks non-bot clicks in the period,
+// then slides a BurstWindow over each one's clicks to find its densest run. The busiest keys come
+// first.
 func (s *Service) bursts(ctx context.Context, from, to time.Time) ([]Burst, error) {
-	rows, err := s.DB.R.QueryContext(ctx, qBurstKeys, from, to, BurstClicks, maxSignals)
+	rows, err := s.DB.R.QueryContext(ctx, qBurstClicks, from, to, BurstClicks, maxSignals)
 	if err != nil {
 		return nil, fmt.Errorf("find bursts of clicks: %w", err)
 	}
-	var keys []string
+	type keyClicks struct {
+		key  int64
+		at   []time.Time
+		dist []int64
+	}
+	var keys []*keyClicks
 	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
+		var k, d int64
+		var t time.Time
+		if err := rows.Scan(&k, &t, &d); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("read burst key: %w", err)
+			return nil, fmt.Errorf("read click of a burst: %w", err)
 		}
-		keys = append(keys, k)
+		if len(keys) == 0 || keys[len(keys)-1].key != k {
+			keys = append(keys, &keyClicks{key: k})
+		}
+		kc := keys[len(keys)-1]
+		kc.at, kc.dist = append(kc.at, t.UTC()), append(kc.dist, d)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	slices.SortStableFunc(keys, func(a, b *keyClicks) int { return cmp.Compare(len(b.at), len(a.at)) })
 	n := names{s: s, dists: map[int64][2]string{}}
 	out := []Burst{}
-	for _, k := range keys {
-		b, ok, err := s.densest(ctx, k, from, to)
-		if err != nil {
-			return nil, err
-		}
+	for _, kc := range keys {
+		b, ok := densest(kc.key, kc.at, kc.dist)
 		if !ok {
 			continue
 		}
@@ -151,26 +162,10 @@ func (s *Service) bursts(ctx context.Context, from, to time.Time) ([]Burst, erro
 	return out, nil
 }
 
-func (s *Service) densest(ctx context.Context, key string, from, to time.Time) (Burst, bool, error) {
-	rows, err := s.DB.R.QueryContext(ctx, qKeyClicks, key, from, to)
-	if err != nil {
-		return Burst{}, false, fmt.Errorf("read clicks of a key: %w", err)
-	}
-	defer rows.Close()
-	var at []time.Time
-	var dist []int64
-	for rows.Next() {
-		var t time.Time
-		var d int64
-		if err := rows.Scan(&t, &d); err != nil {
-			return Burst{}, false, fmt.Errorf("read click: %w", err)
-		}
-		at, dist = append(at, t.UTC()), append(dist, d)
-	}
-	if err := rows.Err(); err != nil {
-		return Burst{}, false, err
-	}
-	best := Burst{ClientKey: key}
+// densest finds the run of one key's clicks (at in order, dist their distributors) with the most
+// clicks within BurstWindow, and whether it is a burst.
+func densest(key int64, at []time.Time, dist []int64) (Burst, bool) {
+	best := Burst{ClientKey: KeyString(key)}
 	for i, j := 0, 0; j < len(at); j++ {
 		for at[j].Sub(at[i]) > BurstWindow {
 			i++
@@ -188,5 +183,5 @@ func (s *Service) densest(ctx context.Context, key string, from, to time.Time) (
 			}
 		}
 	}
-	return best, best.Clicks > BurstClicks, nil
+	return best, best.Clicks > BurstClicks
 }

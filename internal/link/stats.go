@@ -151,12 +151,16 @@ func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
 	}
 
 	// Clicks and visitors, one grouping per dimension.
-	err := s.clickGroups(ctx, qClicksTotal, args, func(_ any, c, v int64) error {
+	q := clicksAll
+	if f.DistributorID != 0 {
+		q = clicksOfDistributor
+	}
+	err := s.clickGroups(ctx, q.total, args, func(_ any, c, v int64) error {
 		st.Total.Clicks, st.Total.Visitors = c, v
 		return nil
 	})
 	if err == nil {
-		err = s.clickGroups(ctx, qClicksByLink, args, func(k any, c, v int64) error {
+		err = s.clickGroups(ctx, q.byLink, args, func(k any, c, v int64) error {
 			l, err := link(k.(int64))
 			if err != nil {
 				return err
@@ -166,7 +170,7 @@ func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
 		})
 	}
 	if err == nil {
-		err = s.clickGroups(ctx, qClicksByDistributor, args, func(k any, c, v int64) error {
+		err = s.clickGroups(ctx, q.byDistributor, args, func(k any, c, v int64) error {
 			d, err := dist(k.(int64))
 			if err != nil {
 				return err
@@ -176,7 +180,7 @@ func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
 		})
 	}
 	if err == nil {
-		err = s.clickGroups(ctx, qClicksByProduct, args, func(k any, c, v int64) error {
+		err = s.clickGroups(ctx, q.byProduct, args, func(k any, c, v int64) error {
 			p, err := product(k.(int64))
 			if err != nil {
 				return err
@@ -186,7 +190,7 @@ func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
 		})
 	}
 	if err == nil {
-		err = s.clickGroups(ctx, qClicksByDay, args, func(k any, c, v int64) error {
+		err = s.clickGroups(ctx, q.byDay, args, func(k any, c, v int64) error {
 			d := day(k.(string))
 			d.Clicks, d.Visitors = c, v
 			return nil

@@ -32,7 +32,7 @@ func TestPortalLinks(t *testing.T) {
 	// Two credited clicks on Alice's shop link from one device yesterday: 2 clicks, 1 visitor.
 	for range 2 {
 		links.Clicks.Record(link.Click{LinkID: shop.ID, DistributorID: alice.ID, At: e.DB.Now().Add(-24 * time.Hour),
-			UAClass: link.UAMobile, ClientKey: "k1", Credited: true})
+			UAClass: link.UAMobile, ClientKey: 1, Credited: true})
 	}
 	if err := links.Clicks.Close(ctx); err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ func TestAdminPromotion(t *testing.T) {
 	}
 	for i := range 25 {
 		links.Clicks.Record(link.Click{LinkID: shop.ID, DistributorID: alice.ID, At: e.DB.Now().Add(time.Duration(i) * time.Second),
-			UAClass: link.UAMobile, ClientKey: "burstkey0123456789", Credited: true})
+			UAClass: link.UAMobile, ClientKey: 0x0123456789abcdef, Credited: true})
 	}
 	if err := links.Clicks.Close(context.Background()); err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestAdminPromotion(t *testing.T) {
 	if r.Status != http.StatusOK {
 		t.Fatalf("status %d: %s", r.Status, r.Body)
 	}
-	for _, want := range []string{"推广效果", shop.Code, "Alice", "<b>25</b>", "burstkey0123", "集中点击"} {
+	for _, want := range []string{"推广效果", shop.Code, "Alice", "<b>25</b>", "0123456789ab", "集中点击"} {
 		if !bytes.Contains([]byte(r.Body), []byte(want)) {
 			t.Errorf("promotion page lacks %q", want)
 		}

@@ -84,7 +84,7 @@ func (s *Server) shopPlaceOrder(w http.ResponseWriter, r *http.Request) {
 	if t := r.PostFormValue("token"); tokenRE.MatchString(t) {
 		in.IdemKey = "shop:" + t
 	}
-	in.Ref = s.refFrom(r, cfg.Secret)
+	in.Ref = s.refFrom(r, cfg)
 	o, _, err := s.Orders.Create(r.Context(), in)
 	if errs.Is(err, "unknown_ref") {
 		// The cookie's distributor is gone: the customer still gets to buy, crediting nobody.

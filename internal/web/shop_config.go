@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fenxiao/fenxiao/internal/link"
 	"github.com/fenxiao/fenxiao/internal/payment"
 )
 
@@ -22,6 +23,10 @@ type ShopConfig struct {
 	BaseURL string
 	// Client sends the sandbox's notifications; nil: 10 s timeout, redirects not followed.
 	Client *http.Client
+
+	// Made from Secret on first use, so each visit of /r/{code} reuses keyed HMAC states.
+	clickKeys *link.Keyer
+	ref       *refSigner
 }
 
 type shopState struct {
@@ -51,6 +56,9 @@ func (s *Server) shopConfig(ctx context.Context) (ShopConfig, error) {
 			return ShopConfig{}, err
 		}
 		st.cfg.Secret = secret
+	}
+	if st.cfg.ref == nil {
+		st.cfg.clickKeys, st.cfg.ref = link.NewKeyer(st.cfg.Secret), newRefSigner(st.cfg.Secret)
 	}
 	if st.cfg.Provider == nil {
 		st.cfg.Provider = payment.Sandbox{}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fenxiao/fenxiao/internal/link"
 	"github.com/fenxiao/fenxiao/internal/network"
+	"github.com/fenxiao/fenxiao/internal/web"
 )
 
 const phoneUA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.40"
@@ -45,6 +46,7 @@ func (b *shopBrowser) visit(path, ua string) shopResp {
 // how its click is stored.
 func TestLinkRedirectRules(t *testing.T) {
 	e := newShopEnv(t)
+	e.Site.ConfigureShop(web.ShopConfig{Secret: shopSecret})
 	links := e.withLinks()
 	ctx := context.Background()
 	alice := e.distributor("Alice", nil)
@@ -134,13 +136,14 @@ func TestLinkRedirectRules(t *testing.T) {
 				return
 			}
 			var credited bool
-			var class, ref, key string
+			var class, ref string
+			var key int64
 			if err := e.DB.R.QueryRow(`SELECT credited, ua_class, referrer_host, client_key FROM link_clicks ORDER BY id DESC LIMIT 1`).
 				Scan(&credited, &class, &ref, &key); err != nil {
 				t.Fatal(err)
 			}
-			if credited != tc.credited || class != tc.class || ref != "mp.weixin.qq.com" || len(key) != 32 {
-				t.Fatalf("stored credited=%v class=%s referrer=%s key=%q", credited, class, ref, key)
+			if credited != tc.credited || class != tc.class || ref != "mp.weixin.qq.com" || key != link.ClientKey(shopSecret, "127.0.0.1", tc.ua) {
+				t.Fatalf("stored credited=%v class=%s referrer=%s key=%x", credited, class, ref, key)
 			}
 		})
 	}
