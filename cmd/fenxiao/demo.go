@@ -14,7 +14,7 @@ import (
 
 // seedDemo fills an empty shop with the demo data set; it reports whether the shop is the demo.
 func seedDemo(ctx context.Context, d *db.DB, api *httpapi.Server, site *web.Server, out io.Writer) (bool, error) {
-	deps := demo.Deps{DB: d, Accounts: site.Accounts, Network: api.Network, Catalog: api.Catalog, Orders: api.Orders, Payout: api.Payout,
+	deps := demo.Deps{DB: d, Accounts: site.Accounts, Network: api.Network, Catalog: api.Catalog, Orders: api.Orders, Payout: api.Payout, Links: api.Links,
 		Settle: func(ctx context.Context, cutoff time.Time) error {
 			_, err := api.Settlement.Run(ctx, cutoff, 0)
 			return err

@@ -15,6 +15,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/clock"
 	"github.com/fenxiao/fenxiao/internal/db"
+	"github.com/fenxiao/fenxiao/internal/link"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
 	"github.com/fenxiao/fenxiao/internal/payout"
@@ -40,6 +41,8 @@ type Deps struct {
 	Catalog  *catalog.Service
 	Orders   *order.Service
 	Payout   *payout.Service
+	// Links makes tracked links for the demo's clicks; nil: no clicks.
+	Links *link.Service
 	// Settle runs a settlement for a cutoff; nil skips settlements.
 	Settle func(ctx context.Context, cutoff time.Time) error
 }
@@ -110,6 +113,9 @@ func Seed(ctx context.Context, d Deps) error {
 		return err
 	}
 	if err := history(ctx, d, clk, now, r, skus, append(l1, l2...)); err != nil {
+		return err
+	}
+	if err := clicks(ctx, d, r, now, append(l1, l2...)); err != nil {
 		return err
 	}
 	return d.DB.InTx(ctx, func(tx *db.Tx) error {

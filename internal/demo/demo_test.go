@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db/dbtest"
 	"github.com/fenxiao/fenxiao/internal/demo"
+	"github.com/fenxiao/fenxiao/internal/link"
 	"github.com/fenxiao/fenxiao/internal/network"
 	"github.com/fenxiao/fenxiao/internal/order"
 	"github.com/fenxiao/fenxiao/internal/payout"
@@ -25,7 +27,7 @@ func TestSeedIsConsistent(t *testing.T) {
 	ctx := context.Background()
 	orders := order.New(d)
 	deps := demo.Deps{DB: d, Accounts: &account.Service{DB: d}, Network: &network.Service{DB: d},
-		Catalog: &catalog.Service{DB: d}, Orders: orders, Payout: payout.New(d, orders.Ledger)}
+		Catalog: &catalog.Service{DB: d}, Orders: orders, Payout: payout.New(d, orders.Ledger), Links: link.New(d, slog.New(slog.DiscardHandler))}
 	settle := settlement.New(d, orders.Ledger, nil)
 	deps.Settle = func(ctx context.Context, cutoff time.Time) error { _, err := settle.Run(ctx, cutoff, 0); return err }
 	if err := demo.Seed(ctx, deps); err != nil {
@@ -55,6 +57,11 @@ func TestSeedIsConsistent(t *testing.T) {
 	}
 	if total < 200 {
 		t.Errorf("only %d orders", total)
+	}
+	var clicks, bots int
+	d.R.QueryRow(`SELECT count(*), count(*) FILTER (WHERE NOT credited) FROM link_clicks`).Scan(&clicks, &bots)
+	if clicks < 500 || bots == 0 {
+		t.Errorf("demo clicks: %d, of them not credited %d", clicks, bots)
 	}
 	var dists, refunds, withdrawals int
 	d.R.QueryRow(`SELECT count(*) FROM distributors`).Scan(&dists)

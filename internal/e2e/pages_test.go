@@ -18,7 +18,7 @@ func TestMainPagesAtPhoneAndDesktop(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
 	deps := demo.Deps{DB: a.DB, Accounts: a.Site.Accounts, Network: a.API.Network, Catalog: a.API.Catalog,
-		Orders: a.API.Orders, Payout: a.API.Payout,
+		Orders: a.API.Orders, Payout: a.API.Payout, Links: a.API.Links,
 		Settle: func(ctx context.Context, cutoff time.Time) error {
 			_, err := a.API.Settlement.Run(ctx, cutoff, 0)
 			return err
