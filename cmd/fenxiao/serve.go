@@ -58,6 +58,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	defer site.CloseExports() // after the server drains: unfinished export files are removed
 	site.UsePortalMoney(web.SettlementStatements{Svc: api.Settlement}, web.PayoutWithdrawals{Svc: api.Payout})
 	site.UsePayout(api.Payout)
 	site.UseSettlement(api.Settlement)

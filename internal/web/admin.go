@@ -41,6 +41,12 @@ func (s *Server) routeAdmin(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /admin/orders", s.staff(adminReaders, s.adminOrders))
 	mux.HandleFunc("GET /admin/orders/{id}", s.staff(adminReaders, s.adminOrder))
+	mux.HandleFunc("POST /admin/orders/export", s.staff(adminReaders, func(w http.ResponseWriter, r *http.Request) {
+		s.exportJobs().Start(s.adminOrdersExportJob)(w, r)
+	}))
+	mux.HandleFunc("GET /admin/exports/{id}", s.staff(adminReaders, func(w http.ResponseWriter, r *http.Request) { s.exportJobs().Page(w, r) }))
+	mux.HandleFunc("GET /admin/exports/{id}/status", s.staff(adminReaders, func(w http.ResponseWriter, r *http.Request) { s.exportJobs().Status(w, r) }))
+	mux.HandleFunc("GET /admin/exports/{id}/download", s.staff(adminReaders, func(w http.ResponseWriter, r *http.Request) { s.exportJobs().Download(w, r) }))
 	mux.HandleFunc("POST /admin/orders/{id}/ship", s.staff(adminOperators, s.adminShip))
 	mux.HandleFunc("POST /admin/orders/{id}/deliver", s.staff(adminOperators, s.adminDeliver))
 	mux.HandleFunc("POST /admin/orders/{id}/complete", s.staff(adminOperators, s.adminComplete))

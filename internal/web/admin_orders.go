@@ -194,15 +194,22 @@ func (s *Server) adminOrders(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminOrdersExport(w http.ResponseWriter, r *http.Request, p *Page, f adminOrderFilter) {
+	cols, rows := s.adminOrdersTable(p, f)
+	s.adminExport(w, r, "orders", p.T("admin.nav.orders"), cols, rows)
+}
+
+// adminOrdersTable is the orders list as an export: its columns and its rows, the whole
+// filtered list, for a download or a background job.
+func (s *Server) adminOrdersTable(p *Page, f adminOrderFilter) ([]export.Column, export.Rows) {
 	cols := []export.Column{{Header: p.T("admin.o.no")}, {Header: p.T("admin.o.created"), Kind: export.Time}, {Header: p.T("admin.o.status")},
 		{Header: p.T("admin.o.customer")}, {Header: p.T("admin.o.phone")}, {Header: p.T("admin.o.total"), Kind: export.Money},
 		{Header: p.T("admin.o.refunded"), Kind: export.Money}, {Header: p.T("admin.d.code")}, {Header: p.T("admin.o.distributor")},
 		{Header: p.T("admin.o.paid_at"), Kind: export.Time}}
-	s.adminExport(w, r, "orders", p.T("admin.nav.orders"), cols, func(ctx context.Context, emit func([]any) error) error {
+	return cols, func(ctx context.Context, emit func([]any) error) error {
 		_, err := s.adminOrderRows(ctx, f, 0, 0, false, func(o adminOrderRow) error {
 			return emit([]any{o.OrderNo, o.CreatedAt, p.T("status." + o.Status), o.CustomerName, o.CustomerPhone,
 				o.TotalFen, o.RefundedFen, o.DistCode, o.DistName, o.PaidAt})
 		})
 		return err
-	})
+	}
 }

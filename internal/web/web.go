@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/alexedwards/scs/v2"
@@ -55,6 +56,9 @@ type Server struct {
 	promo Promotion  // posters and materials, see UsePromotion
 	// links are the tracked links, QR codes and their figures, see UseLinks.
 	links atomic.Pointer[link.Service]
+	// jobs are the console's background exports, see exportJobs.
+	jobs     *export.JobHandlers
+	jobsOnce sync.Once
 	// reports reads the report rollups, see UseReports.
 	reports *report.Service
 }
