@@ -10,7 +10,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"strconv"
 	"strings"
 
 	"golang.org/x/image/draw"
@@ -19,6 +18,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"github.com/fenxiao/fenxiao/internal/link"
+	"github.com/fenxiao/fenxiao/internal/money"
 )
 
 // The poster's size: a phone screen's 9:16 at twice the CSS pixels of a 375-wide phone.
@@ -41,21 +41,7 @@ type Input struct {
 }
 
 // Yuan formats fen as ¥1,234.56, as the web does.
-func Yuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	whole := strconv.FormatInt(fen/100, 10)
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return fmt.Sprintf("¥%s%s.%02d", sign, b.String(), fen%100)
-}
+func Yuan(fen int64) string { return money.Yuan(fen) }
 
 var (
 	white    = color.RGBA{0xff, 0xff, 0xff, 0xff}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/account"
 	"github.com/fenxiao/fenxiao/internal/errs"
 	"github.com/fenxiao/fenxiao/internal/identity"
+	"github.com/fenxiao/fenxiao/internal/money"
 	"github.com/fenxiao/fenxiao/internal/network"
 )
 
@@ -91,22 +91,8 @@ var Zone = func() *time.Location {
 	return time.FixedZone("CST", 8*3600)
 }()
 
-// Yuan formats fen as ¥12.34 (¥-12.34 for negatives); the one place amounts become text.
-func Yuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	whole := strconv.FormatInt(fen/100, 10)
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return fmt.Sprintf("¥%s%s.%02d", sign, b.String(), fen%100)
-}
+// Yuan formats fen as ¥12.34 (¥-12.34 for negatives); see internal/money.
+func Yuan(fen int64) string { return money.Yuan(fen) }
 
 var funcs = template.FuncMap{
 	"yuan":  Yuan,
