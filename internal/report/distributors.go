@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
@@ -204,6 +205,7 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 	// order lines (a product's lines are a small share of all).
 	w = newWhere(dialect)
 	query := `SELECT distributor_id, count(DISTINCT customer_id) FROM rollup_customers WHERE `
+	group := ` GROUP BY 1`
 	if f.ProductID != 0 {
 		w.add("l.product_id = ?", f.ProductID)
 		w.add("o.paid_at >= ?", r.Start())
@@ -214,17 +216,26 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 		}
 		query = `SELECT o.distributor_id, count(DISTINCT o.customer_id) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE `
 	} else {
-		w.segs("", segs)
-		w.add("distributor_id <> 0")
-		if f.DistributorID != 0 {
-			w.dim("distributor_id = ?", f.DistributorID)
-		}
-		if rollup.Single(segs) { // a row per customer already: no need to find distinct ones
-			query = `SELECT distributor_id, count(*) FROM rollup_customers WHERE `
+		if g, b, ok := r.customerBucket(segs); ok {
+			// One bucket (a day, month, quarter or year): its distinct customers are counted
+			// already, one row per distributor.
+			query, group = `SELECT distributor_id, customers FROM rollup_customer_counts WHERE `, ""
+			w.add("grain = ?", g)
+			w.add("bucket = ?", b)
+			w.add("distributor_id <> 0")
+			if f.DistributorID != 0 {
+				w.add("distributor_id = ?", f.DistributorID)
+			}
+		} else {
+			w.segs("", segs)
+			w.add("distributor_id <> 0")
+			if f.DistributorID != 0 {
+				w.dim("distributor_id = ?", f.DistributorID)
+			}
 		}
 	}
 	cond, args = w.build()
-	err = scanRows(ctx, q, query+cond+` GROUP BY 1`, args, func(sc scanner) error {
+	err = scanRows(ctx, q, query+cond+group, args, func(sc scanner) error {
 		var id, n int64
 		if err := sc.Scan(&id, &n); err != nil {
 			return err
@@ -240,16 +251,12 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 	if f.ProductID == 0 {
 		w = newWhere(dialect)
 		w.segs("", segs)
-		w.add("owner_id <> 0")
-		w.add("kind = 'available'")
 		if f.DistributorID != 0 {
-			w.dim("owner_id = ?", f.DistributorID)
+			w.dim("distributor_id = ?", f.DistributorID)
 		}
 		cond, args := w.build()
-		err = scanRows(ctx, q, `SELECT owner_id,
-				sum(CASE WHEN cause = 'settlement' THEN amount_fen ELSE 0 END),
-				-sum(CASE WHEN cause IN ('withdrawal', 'withdrawal_return') THEN amount_fen ELSE 0 END)
-			FROM rollup_ledger WHERE `+cond+` GROUP BY owner_id`, args, func(sc scanner) error {
+		err = scanRows(ctx, q, `SELECT distributor_id, sum(settled_fen), sum(withdrawn_fen)
+			FROM rollup_balances WHERE `+cond+` GROUP BY distributor_id`, args, func(sc scanner) error {
 			var id, settled, withdrawn int64
 			if err := sc.Scan(&id, &settled, &withdrawn); err != nil {
 				return err
@@ -289,6 +296,18 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 		out = append(out, *x)
 	}
 	return out, nil
+}
+
+// customerBucket is the one bucket of rollup_customer_counts that r covers exactly, if any: a
+// single day, month or year segment, or a calendar quarter.
+func (r Range) customerBucket(segs []rollup.Segment) (grain, bucket string, ok bool) {
+	if rollup.Single(segs) {
+		return segs[0].Grain, segs[0].From, true
+	}
+	if r.From.Day() == 1 && (r.From.Month()-1)%3 == 0 && r.To.Equal(r.From.AddDate(0, 3, 0)) {
+		return rollup.Quarter, r.From.Format(time.DateOnly), true
+	}
+	return "", "", false
 }
 
 // describe fills code, name, level and parent of the rows' distributors.

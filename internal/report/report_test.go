@@ -230,6 +230,7 @@ func TestVerifyFindsCorruptRollup(t *testing.T) {
 		{"rollup_sales", "direct_reversed_fen = direct_reversed_fen + 1", "rollup_sales day rows equal the raw rows"},
 		{"rollup_ledger", "amount_fen = amount_fen - 5", "rollup_ledger day rows equal the raw rows"},
 		{"rollup_customers", "customer_id = customer_id + 1", "rollup_customers day rows equal the raw rows"},
+		{"rollup_customer_counts", "customers = customers + 1", "rollup_customer_counts equal the customer rows of each bucket"},
 	} {
 		t.Run(tc.table, func(t *testing.T) {
 			s := newShop(t)
@@ -319,7 +320,8 @@ func same(t testing.TB, what string, got, want any) {
 // snapshot is every rollup row, as text, sorted.
 func snapshot(t testing.TB, g *generated) []string {
 	var out []string
-	for _, table := range []string{"rollup_shop", "rollup_distributors", "rollup_sales", "rollup_customers", "rollup_ledger", "rollup_withdrawals"} {
+	for _, table := range []string{"rollup_shop", "rollup_distributors", "rollup_sales", "rollup_customers", "rollup_customer_counts", "rollup_ledger", "rollup_withdrawals",
+		"rollup_withdrawal_totals", "rollup_statements", "rollup_balances"} {
 		rows, err := g.DB.R.QueryContext(ctx, `SELECT * FROM `+table)
 		must(t, table, err)
 		cols, _ := rows.Columns()

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"github.com/fenxiao/fenxiao/internal/db"
 )
@@ -26,46 +27,83 @@ type SettlementRow struct {
 }
 
 // Settlement is the settlement report of f's period, one row per distributor with a statement,
-// by distributor id; f.DistributorID and f.Level narrow it. It reads the statements themselves
-// (already one row per distributor and run) through their period_end index. Errors: Invalid.
+// by distributor id; f.DistributorID and f.Level narrow it. It reads rollup_statements: per
+// bucket of the range and distributor, the sums and the first and last statements' opening and
+// closing with their ids, so the range's opening is that of the lowest first id and its closing
+// that of the highest last id. Errors: Invalid.
 func (s *Service) Settlement(ctx context.Context, f Filter) ([]SettlementRow, error) {
 	r, err := s.Resolve(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	w := newWhere(s.DB.Dialect)
-	w.add("s.period_end >= ?", r.Start())
-	w.add("s.period_end < ?", r.End())
+	w.segs("r", r.segments())
+	join := ""
 	if f.DistributorID != 0 {
-		w.add("s.distributor_id = ?", f.DistributorID)
+		w.dim("r.distributor_id = ?", f.DistributorID)
 	}
-	level := ""
 	if f.Level != 0 {
-		w.args = append(w.args, f.Level)
-		level = fmt.Sprintf(" WHERE d.level = $%d", len(w.args))
+		join = " JOIN distributors d ON d.id = r.distributor_id"
+		w.add("d.level = ?", f.Level)
 	}
+	type acc struct {
+		row             SettlementRow
+		firstID, lastID int64
+	}
+	byID := map[int64]*acc{}
 	var out []SettlementRow
 	err = s.read(ctx, func(q db.Querier) error {
 		cond, args := w.build()
-		return scanRows(ctx, q, `WITH g AS (
-				SELECT s.distributor_id, count(*) AS n, sum(s.accrued_fen) AS accrued, sum(s.reversed_fen) AS reversed,
-					sum(s.clawed_back_fen) AS clawed, sum(s.settled_fen) AS settled, sum(s.withdrawn_fen) AS withdrawn,
-					min(s.id) AS first_id, max(s.id) AS last_id
-				FROM statements s WHERE `+cond+` GROUP BY s.distributor_id)
-			SELECT g.distributor_id, d.code, d.name, d.level, g.n, f.opening_fen, g.accrued, g.reversed, g.clawed, g.settled, g.withdrawn, l.closing_fen
-			FROM g JOIN statements f ON f.id = g.first_id JOIN statements l ON l.id = g.last_id JOIN distributors d ON d.id = g.distributor_id`+level+`
-			ORDER BY g.distributor_id`, args, func(sc scanner) error {
-			var x SettlementRow
-			if err := sc.Scan(&x.DistributorID, &x.Code, &x.Name, &x.Level, &x.Statements, &x.OpeningFen, &x.AccruedFen, &x.ReversedFen,
-				&x.ClawedBackFen, &x.SettledFen, &x.WithdrawnFen, &x.ClosingFen); err != nil {
+		err := scanRows(ctx, q, `SELECT r.distributor_id, r.statements, r.accrued_fen, r.reversed_fen, r.clawed_back_fen, r.settled_fen,
+				r.withdrawn_fen, r.first_id, r.opening_fen, r.last_id, r.closing_fen
+			FROM rollup_statements r`+join+` WHERE `+cond, args, func(sc scanner) error {
+			var id, n, accrued, reversed, clawed, settled, withdrawn, firstID, opening, lastID, closing int64
+			if err := sc.Scan(&id, &n, &accrued, &reversed, &clawed, &settled, &withdrawn, &firstID, &opening, &lastID, &closing); err != nil {
 				return err
 			}
-			out = append(out, x)
+			a := byID[id]
+			if a == nil {
+				a = &acc{row: SettlementRow{DistributorID: id, OpeningFen: opening, ClosingFen: closing}, firstID: firstID, lastID: lastID}
+				byID[id] = a
+			}
+			x := &a.row
+			x.Statements += n
+			x.AccruedFen += accrued
+			x.ReversedFen += reversed
+			x.ClawedBackFen += clawed
+			x.SettledFen += settled
+			x.WithdrawnFen += withdrawn
+			if firstID < a.firstID {
+				a.firstID, x.OpeningFen = firstID, opening
+			}
+			if lastID > a.lastID {
+				a.lastID, x.ClosingFen = lastID, closing
+			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		ds := make(map[int64]*DistributorRow, len(byID))
+		for id := range byID {
+			ds[id] = &DistributorRow{}
+		}
+		if err := describe(ctx, q, ds, f.DistributorID); err != nil {
+			return err
+		}
+		for id, a := range byID {
+			d := ds[id]
+			if d.Code == "" {
+				continue // cannot happen: statements keep their distributor
+			}
+			a.row.Code, a.row.Name, a.row.Level = d.Code, d.Name, d.Level
+			out = append(out, a.row)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("settlement report: %w", err)
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].DistributorID < out[j].DistributorID })
 	return out, nil
 }

@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"github.com/fenxiao/fenxiao/internal/db"
-	"github.com/fenxiao/fenxiao/internal/rollup"
 )
 
 // WithdrawalRow counts withdrawal events of a period, each on the day it happened: a
@@ -39,7 +38,7 @@ type WithdrawalReport struct {
 }
 
 // Withdrawals is the withdrawal report of f's period; f.DistributorID and f.Level (current
-// level) narrow it. Counts and sums come from the rollups; the median reads the period's paid
+// level) narrow it. Counts and sums come from rollup_withdrawal_totals (a row per distributor and bucket); the median reads the period's paid
 // withdrawals through their finished_at index. Errors: Invalid.
 func (s *Service) Withdrawals(ctx context.Context, f Filter) (WithdrawalReport, error) {
 	r, err := s.Resolve(ctx, f)
@@ -61,36 +60,25 @@ func (s *Service) Withdrawals(ctx context.Context, f Filter) (WithdrawalReport, 
 			w.add("d.level = ?", f.Level)
 		}
 		cond, args := w.build()
-		err := scanRows(ctx, q, `SELECT w.distributor_id, w.event, sum(w.withdrawals), sum(w.amount_fen), sum(w.fee_fen), sum(w.payout_seconds)
-			FROM rollup_withdrawals w`+join+` WHERE `+cond+` GROUP BY w.distributor_id, w.event`, args, func(sc scanner) error {
-			var id, n, amount, fee, sec int64
-			var event string
-			if err := sc.Scan(&id, &event, &n, &amount, &fee, &sec); err != nil {
+		err := scanRows(ctx, q, `SELECT w.distributor_id, sum(w.requested), sum(w.requested_fen), sum(w.approved), sum(w.approved_fen),
+				sum(w.paid), sum(w.paid_fen), sum(w.fees_fen), sum(w.payout_seconds), sum(w.rejected), sum(w.rejected_fen),
+				sum(w.failed), sum(w.failed_fen)
+			FROM rollup_withdrawal_totals w`+join+` WHERE `+cond+` GROUP BY w.distributor_id`, args, func(sc scanner) error {
+			var x WithdrawalRow
+			var sec int64
+			if err := sc.Scan(&x.DistributorID, &x.Requested, &x.RequestedFen, &x.Approved, &x.ApprovedFen, &x.Paid, &x.PaidFen,
+				&x.FeesFen, &sec, &x.Rejected, &x.RejectedFen, &x.Failed, &x.FailedFen); err != nil {
 				return err
 			}
-			x := rows[id]
-			if x == nil {
-				x = &WithdrawalRow{DistributorID: id}
-				rows[id] = x
-			}
-			for _, t := range []*WithdrawalRow{x, &out.Summary} {
-				switch event {
-				case rollup.Requested:
-					t.Requested, t.RequestedFen = t.Requested+n, t.RequestedFen+amount
-				case rollup.Approved:
-					t.Approved, t.ApprovedFen = t.Approved+n, t.ApprovedFen+amount
-				case rollup.Paid:
-					t.Paid, t.PaidFen, t.FeesFen = t.Paid+n, t.PaidFen+amount, t.FeesFen+fee
-				case rollup.Rejected:
-					t.Rejected, t.RejectedFen = t.Rejected+n, t.RejectedFen+amount
-				case rollup.Failed:
-					t.Failed, t.FailedFen = t.Failed+n, t.FailedFen+amount
-				}
-			}
-			if event == rollup.Paid {
-				secs[id] += sec
-				secs[0] += sec
-			}
+			rows[x.DistributorID] = &x
+			t := &out.Summary
+			t.Requested, t.RequestedFen = t.Requested+x.Requested, t.RequestedFen+x.RequestedFen
+			t.Approved, t.ApprovedFen = t.Approved+x.Approved, t.ApprovedFen+x.ApprovedFen
+			t.Paid, t.PaidFen, t.FeesFen = t.Paid+x.Paid, t.PaidFen+x.PaidFen, t.FeesFen+x.FeesFen
+			t.Rejected, t.RejectedFen = t.Rejected+x.Rejected, t.RejectedFen+x.RejectedFen
+			t.Failed, t.FailedFen = t.Failed+x.Failed, t.FailedFen+x.FailedFen
+			secs[x.DistributorID] += sec
+			secs[0] += sec
 			return nil
 		})
 		if err != nil {
@@ -164,5 +152,7 @@ func payoutSeconds(d db.Dialect) string {
 	if d == db.Postgres {
 		return `CAST(floor(extract(epoch FROM w.finished_at)) - floor(extract(epoch FROM w.requested_at)) AS BIGINT)`
 	}
-	return `CAST(strftime('%s', w.finished_at) AS INTEGER) - CAST(strftime('%s', w.requested_at) AS INTEGER)`
+	// unixepoch is strftime('%s') as an integer (the same truncating arithmetic), a third of its
+	// cost: the median sorts every paid withdrawal of the period by it.
+	return `unixepoch(w.finished_at) - unixepoch(w.requested_at)`
 }

@@ -59,7 +59,16 @@ type table struct {
 	keys []string // after grain, bucket
 	vals []string
 	raw  func(d db.Dialect, loc *time.Location) string // day rows from raw rows
+	// ups are the grains summed from the day rows: month and year, and quarter where a table has it.
+	ups []string
+	// derived, instead of raw and ups, is every row of every grain computed from the tables
+	// before it (counts of rows, which are not sums of days).
+	derived string
+	// upFn, when set, gives the summed grains' rows instead of up (first and last are not sums).
+	upFn func(grain string) string
 }
+
+var monthYear = []string{Month, Year}
 
 const lineFigures = `
 	FROM orders o JOIN order_lines l ON l.order_id = o.id
@@ -75,27 +84,27 @@ const lineFigures = `
 const lineSums = `count(DISTINCT o.id), sum(l.quantity), sum(l.base_fen), sum(l.refunded_qty), sum(COALESCE(r.fen, 0)),
 	sum(COALESCE(c.direct, 0)), sum(COALESCE(c.override, 0)), sum(COALESCE(c.direct_rev, 0)), sum(COALESCE(c.override_rev, 0))`
 
-var tables = []table{
+var tables = withUps([]table{
 	{"rollup_shop", []string{"level"}, salesCols, func(d db.Dialect, loc *time.Location) string {
 		return `SELECT 'd', ` + dayExpr(d, "o.paid_at", loc) + `, COALESCE(o.distributor_level, 0), ` + lineSums + lineFigures + ` GROUP BY 2, 3`
-	}},
+	}, nil, "", nil},
 	{"rollup_distributors", []string{"distributor_id", "parent_id", "level"}, salesCols, func(d db.Dialect, loc *time.Location) string {
 		return `SELECT 'd', ` + dayExpr(d, "o.paid_at", loc) + `, COALESCE(o.distributor_id, 0), COALESCE(o.parent_id, 0), COALESCE(o.distributor_level, 0), ` +
 			lineSums + lineFigures + ` GROUP BY 2, 3, 4, 5`
-	}},
+	}, nil, "", nil},
 	{"rollup_sales", []string{"product_id", "distributor_id", "parent_id", "level"}, salesCols, func(d db.Dialect, loc *time.Location) string {
 		return `SELECT 'd', ` + dayExpr(d, "o.paid_at", loc) + `, l.product_id, COALESCE(o.distributor_id, 0), COALESCE(o.parent_id, 0), COALESCE(o.distributor_level, 0), ` +
 			lineSums + lineFigures + ` GROUP BY 2, 3, 4, 5, 6`
-	}},
+	}, nil, "", nil},
 	{"rollup_customers", []string{"distributor_id", "customer_id"}, []string{"orders"}, func(d db.Dialect, loc *time.Location) string {
 		return `SELECT 'd', ` + dayExpr(d, "o.paid_at", loc) + `, COALESCE(o.distributor_id, 0), o.customer_id, count(*)
 			FROM orders o WHERE o.paid_at IS NOT NULL GROUP BY 2, 3, 4`
-	}},
+	}, nil, "", nil},
 	{"rollup_ledger", []string{"owner_id", "kind", "cause"}, []string{"amount_fen", "entries"}, func(d db.Dialect, loc *time.Location) string {
 		return `SELECT 'd', ` + dayExpr(d, "e.created_at", loc) + `, e.owner_id, a.kind, t.cause, sum(e.amount_fen), count(*)
 			FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id JOIN ledger_transactions t ON t.id = e.transaction_id
 			GROUP BY 2, 3, 4, 5`
-	}},
+	}, nil, "", nil},
 	{"rollup_withdrawals", []string{"distributor_id", "event"}, []string{"withdrawals", "amount_fen", "fee_fen", "payout_seconds"}, func(d db.Dialect, loc *time.Location) string {
 		secs := `CAST(strftime('%s', finished_at) AS INTEGER) - CAST(strftime('%s', requested_at) AS INTEGER)`
 		if d == db.Postgres {
@@ -110,7 +119,39 @@ var tables = []table{
 			ev(Paid, "finished_at", "status = 'paid'", secs) + " UNION ALL " +
 			ev(Rejected, "finished_at", "status = 'rejected'", "0") + " UNION ALL " +
 			ev(Failed, "finished_at", "status = 'failed'", "0")
-	}},
+	}, nil, "", nil},
+	{name: "rollup_statements", keys: []string{"distributor_id"}, vals: statementCols, upFn: statementsUp,
+		raw: func(d db.Dialect, loc *time.Location) string { return statementsRaw(dayExpr(d, "period_end", loc)) }},
+	{name: "rollup_balances", keys: []string{"distributor_id"}, vals: []string{"settled_fen", "withdrawn_fen"},
+		derived: `SELECT grain, bucket, owner_id, sum(CASE WHEN cause = 'settlement' THEN amount_fen ELSE 0 END),
+			-sum(CASE WHEN cause IN ('withdrawal', 'withdrawal_return') THEN amount_fen ELSE 0 END)
+			FROM rollup_ledger WHERE owner_id <> 0 AND kind = 'available' AND cause IN ('settlement', 'withdrawal', 'withdrawal_return')
+			GROUP BY grain, bucket, owner_id`},
+	{name: "rollup_withdrawal_totals", keys: []string{"distributor_id"}, vals: withdrawalTotalCols,
+		derived: `SELECT grain, bucket, distributor_id,
+			sum(CASE WHEN event = 'requested' THEN withdrawals ELSE 0 END), sum(CASE WHEN event = 'requested' THEN amount_fen ELSE 0 END),
+			sum(CASE WHEN event = 'approved' THEN withdrawals ELSE 0 END), sum(CASE WHEN event = 'approved' THEN amount_fen ELSE 0 END),
+			sum(CASE WHEN event = 'paid' THEN withdrawals ELSE 0 END), sum(CASE WHEN event = 'paid' THEN amount_fen ELSE 0 END),
+			sum(CASE WHEN event = 'paid' THEN fee_fen ELSE 0 END), sum(CASE WHEN event = 'paid' THEN payout_seconds ELSE 0 END),
+			sum(CASE WHEN event = 'rejected' THEN withdrawals ELSE 0 END), sum(CASE WHEN event = 'rejected' THEN amount_fen ELSE 0 END),
+			sum(CASE WHEN event = 'failed' THEN withdrawals ELSE 0 END), sum(CASE WHEN event = 'failed' THEN amount_fen ELSE 0 END)
+			FROM rollup_withdrawals GROUP BY grain, bucket, distributor_id`},
+	{name: "rollup_customer_counts", keys: []string{"distributor_id"}, vals: []string{"customers"},
+		derived: `SELECT grain, bucket, distributor_id, count(*) FROM rollup_customers GROUP BY grain, bucket, distributor_id`},
+})
+
+// withUps gives each raw table its summed grains: customers have quarters too.
+func withUps(ts []table) []table {
+	for i := range ts {
+		switch {
+		case ts[i].derived != "":
+		case ts[i].name == "rollup_customers":
+			ts[i].ups = []string{Month, Quarter, Year}
+		default:
+			ts[i].ups = monthYear
+		}
+	}
+	return ts
 }
 
 func (t table) cols() []string {
@@ -119,9 +160,16 @@ func (t table) cols() []string {
 
 // up is the month (or year) rows of t summed from its day rows.
 func (t table) up(grain string) string {
+	if t.upFn != nil {
+		return t.upFn(grain)
+	}
 	bucket := "substr(bucket, 1, 7) || '-01'"
-	if grain == Year {
+	switch grain {
+	case Year:
 		bucket = "substr(bucket, 1, 4) || '-01-01'"
+	case Quarter:
+		bucket = `substr(bucket, 1, 5) || CASE WHEN substr(bucket, 6, 2) < '04' THEN '01' WHEN substr(bucket, 6, 2) < '07' THEN '04'
+			WHEN substr(bucket, 6, 2) < '10' THEN '07' ELSE '10' END || '-01'`
 	}
 	sums := make([]string, len(t.vals))
 	for i, v := range t.vals {
@@ -171,12 +219,16 @@ func Rebuild(ctx context.Context, d *db.DB, zone string) (RebuildResult, error) 
 				return fmt.Errorf("empty %s: %w", t.name, err)
 			}
 			ins := `INSERT INTO ` + t.name + ` (` + strings.Join(t.cols(), ", ") + `) `
-			r, err := tx.ExecContext(ctx, ins+t.raw(tx.Dialect, loc))
+			first := t.derived
+			if first == "" {
+				first = t.raw(tx.Dialect, loc)
+			}
+			r, err := tx.ExecContext(ctx, ins+first)
 			if err != nil {
 				return fmt.Errorf("rebuild %s: %w", t.name, err)
 			}
 			n, _ := r.RowsAffected()
-			for _, g := range []string{Month, Year} {
+			for _, g := range t.ups {
 				r, err := tx.ExecContext(ctx, ins+t.up(g))
 				if err != nil {
 					return fmt.Errorf("rebuild %s (%s): %w", t.name, g, err)
@@ -210,10 +262,21 @@ func Check(ctx context.Context, q db.Querier, dialect db.Dialect) ([]Breach, err
 	var out []Breach
 	for _, t := range tables {
 		cols := strings.Join(t.cols(), ", ")
-		stored := func(g string) string { return `SELECT ` + cols + ` FROM ` + t.name + ` WHERE grain = '` + g + `'` }
-		for i, c := range []struct {
-			grain, want string
-		}{{Day, t.raw(dialect, loc)}, {Month, t.up(Month)}, {Year, t.up(Year)}} {
+		stored := func(g string) string {
+			if g == "" {
+				return `SELECT ` + cols + ` FROM ` + t.name
+			}
+			return `SELECT ` + cols + ` FROM ` + t.name + ` WHERE grain = '` + g + `'`
+		}
+		type want struct{ grain, want string }
+		wants := []want{{"", t.derived}}
+		if t.derived == "" {
+			wants = []want{{Day, t.raw(dialect, loc)}}
+			for _, g := range t.ups {
+				wants = append(wants, want{g, t.up(g)})
+			}
+		}
+		for i, c := range wants {
 			c := struct{ name, grain, want string }{checkNames(t)[i], c.grain, c.want}
 			q2 := `SELECT 'rollup has', x.* FROM (` + stored(c.grain) + ` EXCEPT SELECT * FROM (` + c.want + `) w1) x
 				UNION ALL SELECT 'raw rows give', y.* FROM (SELECT * FROM (` + c.want + `) w2 EXCEPT ` + stored(c.grain) + `) y`
@@ -230,8 +293,21 @@ func Check(ctx context.Context, q db.Querier, dialect db.Dialect) ([]Breach, err
 }
 
 func checkNames(t table) []string {
-	return []string{t.name + " day rows equal the raw rows", t.name + " month rows equal the sum of their days",
-		t.name + " year rows equal the sum of their days"}
+	if t.derived != "" {
+		of := "the customer rows of each bucket"
+		switch t.name {
+		case "rollup_withdrawal_totals":
+			of = "rollup_withdrawals by distributor"
+		case "rollup_balances":
+			of = "rollup_ledger's settlements and withdrawals by distributor"
+		}
+		return []string{t.name + " equal " + of}
+	}
+	out := []string{t.name + " day rows equal the raw rows"}
+	for _, g := range t.ups {
+		out = append(out, t.name+" "+map[string]string{Month: "month", Quarter: "quarter", Year: "year"}[g]+" rows equal the sum of their days")
+	}
+	return out
 }
 
 // CheckNames lists what Check checks, for `fenxiao verify --list`.

@@ -10,11 +10,12 @@
 //
 // The counters are written in the same database transaction as the raw rows they count. The
 // write sites call AddOrder (order payment and refund), AddLedger (every ledger posting, from
-// ledger.Post: commission accrual, reversal, clawback, settlement, withdrawals) and
-// AddWithdrawal (each withdrawal state change); those only gather deltas on the transaction
-// (db.Tx.BeforeCommit), which writes them as its last statements: one multi-row
-// INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x per table on SQLite, all tables in one
-// statement on PostgreSQL, rows in key order.
+// ledger.Post: commission accrual, reversal, clawback, settlement, withdrawals), AddWithdrawal
+// (each withdrawal state change) and AddStatements (a settlement batch's statements); those only
+// gather deltas on the transaction (db.Tx.BeforeCommit), which writes them as its last
+// statements: one multi-row INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x per table on
+// SQLite, all tables in one statement on PostgreSQL, rows in key order; then the customer counts
+// and the statements (below).
 //
 // Why that is exact: a rollup delta commits or rolls back with its raw rows, so at any snapshot
 // the rollups equal a computation over the raw rows visible in that snapshot. Reports read in
@@ -35,9 +36,21 @@
 // tables, so no writer adds a delta in the old zone after a rebuild or loses one during it.
 //
 // Distinct customers are not additive: rollup_customers keeps one row per (bucket, distributor,
-// customer) and reports count distinct customers over a range's few buckets; per product they
-// come from the indexed order lines of that one product. Figures that are neither additive nor high-volume (median time to payout; distributor
-// applications and approvals) are read from indexed raw rows by the report package.
+// customer), with quarter buckets too, and rollup_customer_counts the number of those rows per
+// bucket and distributor — a customer row the upsert created (its orders equal what the
+// transaction added) adds 1, in a second statement after the first (key order is kept: every
+// writer locks counts after customers). So a day, month, quarter or year reads one count per
+// distributor; other ranges count distinct customers over their few buckets; per product they
+// come from the indexed order lines of that one product.
+//
+// Statements (AddStatements, from the settlement batch that writes them) are summed per bucket of
+// their cutoff in rollup_statements, with the first statement's opening and the last's closing
+// kept beside their ids (statements.go). rollup_balances holds, per bucket and distributor, what
+// rollup_ledger has on its available account from settlements and withdrawals (the distributor
+// report's settled and withdrawn), and rollup_withdrawal_totals holds rollup_withdrawals' events
+// side by side, a row per distributor and bucket. Figures that are neither additive nor
+// high-volume (median time to payout; distributor applications and approvals) are read from
+// indexed raw rows by the report package.
 //
 // Writes that bypass the services (bulk SQL loads, a db.Tx committed by hand rather than by
 // db.InTx) bypass the rollups too: run Rebuild after them; `fenxiao verify` names the drift.
@@ -45,6 +58,7 @@ package rollup
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
@@ -55,11 +69,13 @@ import (
 	"github.com/fenxiao/fenxiao/internal/db"
 )
 
-// Grains of a bucket.
+// Grains of a bucket. Quarter buckets exist only for distinct customers (rollup_customers and
+// rollup_customer_counts), so a quarter's customers are one bucket's count.
 const (
-	Day   = "d"
-	Month = "m"
-	Year  = "y"
+	Day     = "d"
+	Month   = "m"
+	Quarter = "q"
+	Year    = "y"
 )
 
 var grains = []string{Day, Month, Year}
@@ -109,13 +125,21 @@ func Buckets(t time.Time, loc *time.Location) [3]string {
 	return [3]string{d, d[:7] + "-01", d[:4] + "-01-01"}
 }
 
+// QuarterOf is the first day of the quarter of a YYYY-MM-DD date.
+func QuarterOf(day string) string {
+	m := (day[5]-'0')*10 + day[6] - '0'
+	return fmt.Sprintf("%s-%02d-01", day[:4], (m-1)/3*3+1)
+}
+
 // acc accumulates deltas of one table by key, so one statement never touches a row twice
 // (PostgreSQL refuses that) and rows go in key order.
 type acc struct {
-	table string
-	keys  []string // key columns after grain and bucket
-	vals  []string
-	rows  map[string]*accRow
+	table     string
+	keys      []string // key columns after grain and bucket
+	vals      []string
+	rows      map[string]*accRow
+	quarter   bool   // add a quarter bucket too
+	returning string // columns the upsert returns
 }
 
 type accRow struct {
@@ -141,15 +165,22 @@ func (a *acc) add(b [3]string, key []any, vals ...int64) {
 		kb = append(kb, 0)
 	}
 	for i, g := range grains {
-		k := g + b[i] + string(kb)
-		r := a.rows[k]
-		if r == nil {
-			r = &accRow{grain: g, bucket: b[i], key: key, vals: make([]int64, len(a.vals))}
-			a.rows[k] = r
-		}
-		for j, v := range vals {
-			r.vals[j] += v
-		}
+		a.addOne(g, b[i], string(kb), key, vals)
+	}
+	if a.quarter {
+		a.addOne(Quarter, QuarterOf(b[1]), string(kb), key, vals)
+	}
+}
+
+func (a *acc) addOne(g, bucket, kb string, key []any, vals []int64) {
+	k := g + bucket + kb
+	r := a.rows[k]
+	if r == nil {
+		r = &accRow{grain: g, bucket: bucket, key: key, vals: make([]int64, len(a.vals))}
+		a.rows[k] = r
+	}
+	for j, v := range vals {
+		r.vals[j] += v
 	}
 }
 
@@ -192,38 +223,100 @@ func (a *acc) statement(n int) (string, []any) {
 		}
 		fmt.Fprintf(&sb, "%s = %s.%s + excluded.%s", v, a.table, v, v)
 	}
+	if a.returning != "" {
+		sb.WriteString(" RETURNING " + a.returning)
+	}
 	return sb.String(), args
 }
 
 // upsert writes the rows of accs: on PostgreSQL in one statement (one round trip while the
-// shared rows are locked), on SQLite one statement per table.
-func upsert(ctx context.Context, tx *db.Tx, accs ...*acc) error {
+// shared rows are locked), on SQLite one statement per table. Then it adds the customer rows
+// that upsert created to rollup_customer_counts, in a second statement: a row is new when its
+// orders equal what this transaction added (orders only grow, and a row exists only with some).
+func upsert(ctx context.Context, tx *db.Tx, cust *acc, accs ...*acc) error {
+	var created [][]any // grain, bucket, distributor_id, customer_id, orders
+	collect := func(rows interface {
+		Next() bool
+		Scan(...any) error
+		Err() error
+		Close() error
+	}) error {
+		defer rows.Close()
+		for rows.Next() {
+			var g, b string
+			var dist, custID, orders int64
+			if err := rows.Scan(&g, &b, &dist, &custID, &orders); err != nil {
+				return err
+			}
+			created = append(created, []any{g, b, dist, custID, orders})
+		}
+		return rows.Err()
+	}
+	cust.returning = "grain, bucket, distributor_id, customer_id, orders"
+	all := append(accs, cust)
 	if tx.Dialect == db.Postgres {
 		var parts []string
 		var args []any
-		for _, a := range accs {
+		final := "SELECT '', '', 0, 0, 0 WHERE FALSE"
+		for _, a := range all {
 			q, as := a.statement(len(args))
-			if q != "" {
-				parts = append(parts, fmt.Sprintf("u%d AS (%s RETURNING 1)", len(parts), q))
-				args = append(args, as...)
+			if q == "" {
+				continue
 			}
+			name := fmt.Sprintf("u%d", len(parts))
+			if a == cust {
+				final = "SELECT grain, bucket, distributor_id, customer_id, orders FROM " + name
+			} else {
+				q += " RETURNING 1"
+			}
+			parts = append(parts, fmt.Sprintf("%s AS (%s)", name, q))
+			args = append(args, as...)
 		}
 		if len(parts) == 0 {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, "WITH "+strings.Join(parts, ", ")+" SELECT 1", args...); err != nil {
+		rows, err := tx.QueryContext(ctx, "WITH "+strings.Join(parts, ", ")+" "+final, args...)
+		if err == nil {
+			err = collect(rows)
+		}
+		if err != nil {
 			return fmt.Errorf("add to the report rollups: %w", err)
 		}
+	} else {
+		for _, a := range all {
+			q, args := a.statement(0)
+			if q == "" {
+				continue
+			}
+			var err error
+			if a == cust {
+				var rows *sql.Rows
+				if rows, err = tx.QueryContext(ctx, q, args...); err == nil {
+					err = collect(rows)
+				}
+			} else {
+				_, err = tx.ExecContext(ctx, q, args...)
+			}
+			if err != nil {
+				return fmt.Errorf("add to %s: %w", a.table, err)
+			}
+		}
+	}
+	counts := newAcc("rollup_customer_counts", []string{"distributor_id"}, []string{"customers"})
+	for _, c := range created {
+		g, b, dist, custID, orders := c[0].(string), c[1].(string), c[2].(int64), c[3].(int64), c[4].(int64)
+		dk := string(strconv.AppendInt(nil, dist, 10)) + "\x00"
+		ck := string(strconv.AppendInt(nil, custID, 10)) + "\x00"
+		if r := cust.rows[g+b+dk+ck]; r != nil && r.vals[0] == orders {
+			counts.addOne(g, b, dk, []any{dist}, []int64{1})
+		}
+	}
+	q, args := counts.statement(0)
+	if q == "" {
 		return nil
 	}
-	for _, a := range accs {
-		q, args := a.statement(0)
-		if q == "" {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("add to %s: %w", a.table, err)
-		}
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("add to rollup_customer_counts: %w", err)
 	}
 	return nil
 }
@@ -301,8 +394,9 @@ type pending struct {
 	orders      []OrderDelta
 	ledger      []ledgerDelta
 	withdrawals []WithdrawalEvent
+	statements  []statementBatch
 
-	shop, dist, sales, cust, led, wd *acc
+	shop, dist, sales, cust, led, wd, wdd, bal *acc
 }
 
 type ledgerDelta struct {
@@ -318,7 +412,7 @@ func pendingOf(tx *db.Tx) *pending {
 
 // BeforeCommit writes the gathered deltas.
 func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
-	if len(p.orders)+len(p.ledger)+len(p.withdrawals) == 0 {
+	if len(p.orders)+len(p.ledger)+len(p.withdrawals)+len(p.statements) == 0 {
 		return nil
 	}
 	loc, err := Zone(ctx, tx, keyShare(tx))
@@ -329,8 +423,11 @@ func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
 	p.dist = newAcc("rollup_distributors", []string{"distributor_id", "parent_id", "level"}, salesCols)
 	p.sales = newAcc("rollup_sales", []string{"product_id", "distributor_id", "parent_id", "level"}, salesCols)
 	p.cust = newAcc("rollup_customers", []string{"distributor_id", "customer_id"}, []string{"orders"})
+	p.cust.quarter = true
 	p.led = newAcc("rollup_ledger", []string{"owner_id", "kind", "cause"}, []string{"amount_fen", "entries"})
 	p.wd = newAcc("rollup_withdrawals", []string{"distributor_id", "event"}, []string{"withdrawals", "amount_fen", "fee_fen", "payout_seconds"})
+	p.bal = newAcc("rollup_balances", []string{"distributor_id"}, []string{"settled_fen", "withdrawn_fen"})
+	p.wdd = newAcc("rollup_withdrawal_totals", []string{"distributor_id"}, withdrawalTotalCols)
 	for _, d := range p.orders {
 		p.addOrder(Buckets(d.PaidAt, loc), d)
 	}
@@ -338,6 +435,14 @@ func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
 	for _, l := range p.ledger {
 		for _, e := range l.entries {
 			p.led.add(now, []any{e.OwnerID, e.Kind, l.cause}, e.AmountFen, 1)
+			if e.OwnerID != 0 && e.Kind == "available" {
+				switch l.cause {
+				case "settlement":
+					p.bal.add(now, []any{e.OwnerID}, e.AmountFen, 0)
+				case "withdrawal", "withdrawal_return":
+					p.bal.add(now, []any{e.OwnerID}, 0, -e.AmountFen)
+				}
+			}
 		}
 	}
 	for _, w := range p.withdrawals {
@@ -346,9 +451,13 @@ func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
 			secs = PayoutSeconds(w.RequestedAt, tx.Now)
 		}
 		p.wd.add(now, []any{w.DistributorID, w.Event}, 1, w.AmountFen, w.FeeFen, secs)
+		p.wdd.add(now, []any{w.DistributorID}, withdrawalTotals(w.Event, 1, w.AmountFen, w.FeeFen, secs)...)
 	}
 	p.orders, p.ledger, p.withdrawals = nil, nil, nil
-	return upsert(ctx, tx, p.shop, p.dist, p.sales, p.cust, p.led, p.wd)
+	if err := upsert(ctx, tx, p.cust, p.shop, p.dist, p.sales, p.led, p.bal, p.wd, p.wdd); err != nil {
+		return err
+	}
+	return p.writeStatements(ctx, tx, dayExpr(tx.Dialect, "period_end", loc))
 }
 
 // LedgerEntry is one ledger entry as ledger.Post writes it.
@@ -391,6 +500,29 @@ func AddWithdrawal(ctx context.Context, tx *db.Tx, w WithdrawalEvent) error {
 	p := pendingOf(tx)
 	p.withdrawals = append(p.withdrawals, w)
 	return nil
+}
+
+// withdrawalTotalCols are rollup_withdrawal_totals' counters: rollup_withdrawals' events of a
+// distributor side by side, so a report reads one row per distributor and bucket.
+var withdrawalTotalCols = []string{"requested", "requested_fen", "approved", "approved_fen", "paid", "paid_fen", "fees_fen",
+	"payout_seconds", "rejected", "rejected_fen", "failed", "failed_fen"}
+
+// withdrawalTotals places one event's counters in withdrawalTotalCols' order.
+func withdrawalTotals(event string, n, amount, fee, secs int64) []int64 {
+	v := make([]int64, len(withdrawalTotalCols))
+	switch event {
+	case Requested:
+		v[0], v[1] = n, amount
+	case Approved:
+		v[2], v[3] = n, amount
+	case Paid:
+		v[4], v[5], v[6], v[7] = n, amount, fee, secs
+	case Rejected:
+		v[8], v[9] = n, amount
+	case Failed:
+		v[10], v[11] = n, amount
+	}
+	return v
 }
 
 // PayoutSeconds is request-to-payment time in whole seconds, each instant truncated to its

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/ledger"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 )
 
 // settleBatch settles a batch of distributors in tx and draws their statements. It takes locks in
@@ -97,6 +98,7 @@ func (s *Service) settleBatch(ctx context.Context, tx *db.Tx, r Run, batch []int
 	var stated []int64 // distributors whose statements get lines
 	var written, settledFen, commissions int64
 	var rows []any // the statements' columns, 13 each
+	var wrote []int64
 	for _, d := range batch {
 		p, f := last[d], moves[d]
 		if p.runID == r.ID && settled[d] > 0 {
@@ -126,6 +128,7 @@ func (s *Service) settleBatch(ctx context.Context, tx *db.Tx, r Run, batch []int
 		rows = append(rows, st.RunID, d, st.PeriodStart, st.PeriodEnd, st.OpeningFen, st.AccruedFen,
 			st.ReversedFen, st.ClawedBackFen, st.SettledFen, st.WithdrawnFen, st.ClosingFen, f.lastEntryID, tx.Now)
 		written++
+		wrote = append(wrote, d)
 		if settled[d] > 0 {
 			stated = append(stated, d)
 		}
@@ -135,6 +138,9 @@ func (s *Service) settleBatch(ctx context.Context, tx *db.Tx, r Run, batch []int
 	if written > 0 {
 		if _, err := tx.ExecContext(ctx, qInsertStatements.sql(int(written)), rows...); err != nil {
 			return fmt.Errorf("write statements: %w", err)
+		}
+		if err := rollup.AddStatements(ctx, tx, r.ID, wrote); err != nil {
+			return err
 		}
 	}
 	if len(stated) > 0 {
