@@ -32,3 +32,13 @@ func Yuan(fen int64) string {
 	b.WriteByte(byte('0' + cents%10))
 	return b.String()
 }
+
+// Percent formats basis points as 12.34% (-0.05% for -5), exactly.
+func Percent(bp int64) string {
+	sign := ""
+	u := uint64(bp)
+	if bp < 0 {
+		sign, u = "-", -u
+	}
+	return sign + strconv.FormatUint(u/100, 10) + "." + string([]byte{byte('0' + u%100/10), byte('0' + u%10)}) + "%"
+}

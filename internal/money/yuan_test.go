@@ -19,3 +19,11 @@ func TestYuan(t *testing.T) {
 		}
 	}
 }
+
+func TestPercent(t *testing.T) {
+	for bp, want := range map[int64]string{0: "0.00%", 5: "0.05%", -5: "-0.05%", 1099: "10.99%", 10000: "100.00%", -12345: "-123.45%"} {
+		if got := Percent(bp); got != want {
+			t.Errorf("Percent(%d) = %q, want %q", bp, got, want)
+		}
+	}
+}

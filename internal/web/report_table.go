@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fenxiao/fenxiao/internal/export"
+	"github.com/fenxiao/fenxiao/internal/money"
 	"github.com/fenxiao/fenxiao/internal/report"
 )
 
@@ -39,7 +40,7 @@ func reportCell(kind export.Kind, v any) string {
 		case export.Money:
 			return Yuan(x)
 		case export.Rate:
-			return strconv.FormatInt(x/100, 10) + "." + pad2(x%100) + "%"
+			return money.Percent(x)
 		}
 		return strconv.FormatInt(x, 10)
 	case int:
@@ -50,16 +51,6 @@ func reportCell(kind export.Kind, v any) string {
 		return x.In(Zone).Format("2006-01-02")
 	}
 	return ""
-}
-
-func pad2(n int64) string {
-	if n < 0 {
-		n = -n
-	}
-	if n < 10 {
-		return "0" + strconv.FormatInt(n, 10)
-	}
-	return strconv.FormatInt(n, 10)
 }
 
 // exportReport sends t as ?format=csv|xlsx with translated headers.
