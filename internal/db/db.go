@@ -135,11 +135,23 @@ type Tx struct {
 	db      *DB
 
 	commits []committer // BeforeCommit work, in registration order
+	grouped bool        // shares its commit with others: Mergers wait for the group (groupcommit.go)
 }
 
 // Committer is work a transaction does last, just before it commits (see BeforeCommit).
 type Committer interface {
 	BeforeCommit(ctx context.Context, tx *Tx) error
+}
+
+// A Merger is a Committer whose work the transactions sharing one SQLite commit (groupcommit.go)
+// do as one: after each caller's savepoint is released its Merger is merged into the group's,
+// which runs once, after the last caller and before the commit. Counters that every payment
+// adds to (a day's shop totals) are then written once per commit instead of once per caller.
+// Alone, and on PostgreSQL, a Merger runs like any Committer. BeforeCommit of a merged Merger
+// runs on a Tx whose Now is not any one caller's: a Merger keeps the times it needs itself.
+type Merger interface {
+	Committer
+	Merge(later Merger) // adds a later transaction's work of the same key
 }
 
 type committer struct {
@@ -202,6 +214,9 @@ func (tx *Tx) run(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	for _, c := range tx.commits {
+		if _, ok := c.c.(Merger); ok && tx.grouped {
+			continue
+		}
 		if err := c.c.BeforeCommit(ctx, tx); err != nil {
 			return err
 		}

@@ -15,7 +15,8 @@ import (
 // savepoint, and commits once. A function that fails rolls back to its savepoint and leaves the
 // others untouched; every caller hears about the commit before InTx returns. Semantics equal
 // running the functions one after another, which is what the single writer did before; a lone
-// caller runs alone, with no waiting for company.
+// caller runs alone, with no waiting for company. Mergers (db.go) of the group's callers are
+// merged and run once, last; a caller that must see them written first runs Alone.
 
 // maxGroup bounds how many functions share one commit, so a waiting caller is never far behind.
 const maxGroup = 32
@@ -35,10 +36,20 @@ func (d *DB) GroupStats() (commits, transactions int64) {
 }
 
 type pendingTx struct {
-	ctx  context.Context
-	fn   func(tx *Tx) error
-	done chan txResult
+	ctx   context.Context
+	fn    func(tx *Tx) error
+	done  chan txResult
+	alone bool
 }
+
+type aloneKey struct{}
+
+// Alone marks ctx so that a transaction run with it shares its commit with no other: it sees
+// every earlier transaction's Mergers already written (a rollup rebuild must), and nobody waits
+// on it for their commit.
+func Alone(ctx context.Context) context.Context { return context.WithValue(ctx, aloneKey{}, true) }
+
+func isAlone(ctx context.Context) bool { v, _ := ctx.Value(aloneKey{}).(bool); return v }
 
 type txResult struct {
 	err   error
@@ -50,7 +61,7 @@ func (d *DB) groupInTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	p := &pendingTx{ctx: ctx, fn: fn, done: make(chan txResult, 1)}
+	p := &pendingTx{ctx: ctx, fn: fn, done: make(chan txResult, 1), alone: isAlone(ctx)}
 	g := &d.group
 	g.mu.Lock()
 	g.queue = append(g.queue, p)
@@ -73,6 +84,12 @@ func (d *DB) lead() {
 	for {
 		g.mu.Lock()
 		n := min(len(g.queue), maxGroup)
+		for i := range n {
+			if g.queue[i].alone {
+				n = max(i, 1) // up to it, or it by itself
+				break
+			}
+		}
 		if n == 0 {
 			g.leading = false
 			g.mu.Unlock()
@@ -109,6 +126,7 @@ func (d *DB) runGroup(batch []*pendingTx) (retry []*pendingTx) {
 	}
 	alone := len(batch) == 1
 	var ok []*pendingTx
+	var merged []committer // the callers' Mergers, merged by key in first-registration order
 	for i, p := range batch {
 		if err := p.ctx.Err(); err != nil {
 			p.done <- txResult{err: err}
@@ -120,7 +138,7 @@ func (d *DB) runGroup(batch []*pendingTx) (retry []*pendingTx) {
 				return append(ok, batch[i:]...) // p has not run yet: it runs again too
 			}
 		}
-		tx := &Tx{Tx: sqlTx, Dialect: d.Dialect, Now: d.Now(), db: d}
+		tx := &Tx{Tx: sqlTx, Dialect: d.Dialect, Now: d.Now(), db: d, grouped: !alone}
 		res := call(func(tx *Tx) error { return tx.run(p.ctx, p.fn) }, tx)
 		if res.err == nil && res.panic == nil {
 			if !alone {
@@ -131,6 +149,9 @@ func (d *DB) runGroup(batch []*pendingTx) (retry []*pendingTx) {
 				}
 			}
 			ok = append(ok, p)
+			if tx.grouped {
+				merged = mergeInto(merged, tx.commits)
+			}
 			continue
 		}
 		if res.err != nil {
@@ -157,6 +178,26 @@ func (d *DB) runGroup(batch []*pendingTx) (retry []*pendingTx) {
 		_ = sqlTx.Rollback()
 		return nil
 	}
+	if len(merged) > 0 {
+		gtx := &Tx{Tx: sqlTx, Dialect: d.Dialect, Now: d.Now(), db: d}
+		res := call(func(tx *Tx) error {
+			for _, c := range merged {
+				if err := c.c.BeforeCommit(context.Background(), tx); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, gtx)
+		if res.err != nil || res.panic != nil {
+			// Whose work broke it is unknown: run each caller again by itself, where its own
+			// Mergers run in its own transaction and an error reaches the caller it belongs to.
+			_ = sqlTx.Rollback()
+			for _, p := range ok {
+				p.alone = true
+			}
+			return ok
+		}
+	}
 	if err := sqlTx.Commit(); err != nil {
 		err = Translate(d.Dialect, fmt.Errorf("commit: %w", err))
 		for _, p := range ok {
@@ -178,4 +219,26 @@ func call(fn func(tx *Tx) error, tx *Tx) (r txResult) {
 		}
 	}()
 	return txResult{err: fn(tx)}
+}
+
+// mergeInto merges a released caller's Mergers into the group's.
+func mergeInto(group []committer, commits []committer) []committer {
+	for _, c := range commits {
+		m, ok := c.c.(Merger)
+		if !ok {
+			continue
+		}
+		found := false
+		for _, g := range group {
+			if g.key == c.key {
+				g.c.(Merger).Merge(m)
+				found = true
+				break
+			}
+		}
+		if !found {
+			group = append(group, c)
+		}
+	}
+	return group
 }

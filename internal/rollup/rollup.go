@@ -393,15 +393,21 @@ func (p *pending) addOrder(b [3]string, d OrderDelta) {
 type pending struct {
 	orders      []OrderDelta
 	ledger      []ledgerDelta
-	withdrawals []WithdrawalEvent
+	withdrawals []withdrawalAt
 	statements  []statementBatch
 
 	shop, dist, sales, cust, led, wd, wdd, bal *acc
 }
 
 type ledgerDelta struct {
+	at      time.Time // the posting's tx.Now: its bucket
 	cause   string
 	entries []LedgerEntry
+}
+
+type withdrawalAt struct {
+	WithdrawalEvent
+	at time.Time // tx.Now
 }
 
 type pendingKey struct{}
@@ -410,7 +416,18 @@ func pendingOf(tx *db.Tx) *pending {
 	return tx.BeforeCommit(pendingKey{}, func() db.Committer { return &pending{} }).(*pending)
 }
 
-// BeforeCommit writes the gathered deltas.
+// Merge takes a later transaction's deltas that share this one's commit (db.Merger), so one
+// statement per table writes the whole group's.
+func (p *pending) Merge(later db.Merger) {
+	l := later.(*pending)
+	p.orders = append(p.orders, l.orders...)
+	p.ledger = append(p.ledger, l.ledger...)
+	p.withdrawals = append(p.withdrawals, l.withdrawals...)
+	p.statements = append(p.statements, l.statements...)
+}
+
+// BeforeCommit writes the gathered deltas. It may run for several transactions that share one
+// commit, so each delta carries its own time rather than reading tx.Now.
 func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
 	if len(p.orders)+len(p.ledger)+len(p.withdrawals)+len(p.statements) == 0 {
 		return nil
@@ -431,8 +448,8 @@ func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
 	for _, d := range p.orders {
 		p.addOrder(Buckets(d.PaidAt, loc), d)
 	}
-	now := Buckets(tx.Now, loc)
 	for _, l := range p.ledger {
+		now := Buckets(l.at, loc)
 		for _, e := range l.entries {
 			p.led.add(now, []any{e.OwnerID, e.Kind, l.cause}, e.AmountFen, 1)
 			if e.OwnerID != 0 && e.Kind == "available" {
@@ -446,9 +463,10 @@ func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
 		}
 	}
 	for _, w := range p.withdrawals {
+		now := Buckets(w.at, loc)
 		var secs int64
 		if w.Event == Paid {
-			secs = PayoutSeconds(w.RequestedAt, tx.Now)
+			secs = PayoutSeconds(w.RequestedAt, w.at)
 		}
 		p.wd.add(now, []any{w.DistributorID, w.Event}, 1, w.AmountFen, w.FeeFen, secs)
 		p.wdd.add(now, []any{w.DistributorID}, withdrawalTotals(w.Event, 1, w.AmountFen, w.FeeFen, secs)...)
@@ -473,7 +491,7 @@ func AddLedger(ctx context.Context, tx *db.Tx, cause string, entries []LedgerEnt
 		return nil
 	}
 	p := pendingOf(tx)
-	p.ledger = append(p.ledger, ledgerDelta{cause, entries})
+	p.ledger = append(p.ledger, ledgerDelta{tx.Now, cause, entries})
 	return nil
 }
 
@@ -498,7 +516,7 @@ type WithdrawalEvent struct {
 // AddWithdrawal adds a withdrawal's new state (reached at tx.Now) when tx commits.
 func AddWithdrawal(ctx context.Context, tx *db.Tx, w WithdrawalEvent) error {
 	p := pendingOf(tx)
-	p.withdrawals = append(p.withdrawals, w)
+	p.withdrawals = append(p.withdrawals, withdrawalAt{w, tx.Now})
 	return nil
 }
 
