@@ -192,7 +192,9 @@ type RebuildResult struct {
 func Rebuild(ctx context.Context, d *db.DB, zone string) (RebuildResult, error) {
 	start := time.Now()
 	res := RebuildResult{Rows: map[string]int{}}
-	err := d.InTx(ctx, func(tx *db.Tx) error {
+	// Alone: on SQLite the rebuild must not share a commit whose earlier callers' deltas are
+	// still waiting to be written (db.Merger), or they would count twice.
+	err := d.InTx(db.Alone(ctx), func(tx *db.Tx) error {
 		var current string
 		if err := tx.QueryRowContext(ctx, `SELECT zone FROM rollup_state WHERE id = 1`+tx.ForUpdate()).Scan(&current); err != nil {
 			return fmt.Errorf("read the rollups' time zone: %w", err)
