@@ -60,6 +60,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -187,14 +188,38 @@ func (a *acc) addOne(g, bucket, kb string, key []any, vals []int64) {
 // statement is the upsert of the accumulated rows, its placeholders numbered after n arguments;
 // "" when there are none.
 func (a *acc) statement(n int) (string, []any) {
-	if len(a.rows) == 0 {
-		return "", nil
-	}
+	return a.statementOf(a.sortedKeys(), n)
+}
+
+func (a *acc) sortedKeys() []string {
 	ks := make([]string, 0, len(a.rows))
 	for k := range a.rows {
 		ks = append(ks, k)
 	}
 	sort.Strings(ks)
+	return ks
+}
+
+// chunks splits keys (in order) into runs of a power of two rows, at most maxChunk: a commit
+// group's merged deltas (db.Merger) have any number of rows, and every distinct number would be
+// another statement for SQLite's writer to parse and keep prepared; this way each table has at
+// most 7 shapes.
+func chunks(ks []string) [][]string {
+	const maxChunk = 64
+	var out [][]string
+	for len(ks) > 0 {
+		c := min(maxChunk, 1<<(bits.Len(uint(len(ks)))-1))
+		out = append(out, ks[:c])
+		ks = ks[c:]
+	}
+	return out
+}
+
+// statementOf is the upsert of the rows under ks.
+func (a *acc) statementOf(ks []string, n int) (string, []any) {
+	if len(ks) == 0 {
+		return "", nil
+	}
 	cols := append(append([]string{"grain", "bucket"}, a.keys...), a.vals...)
 	var sb strings.Builder
 	args := make([]any, 0, len(ks)*len(cols))
@@ -284,21 +309,20 @@ func upsert(ctx context.Context, tx *db.Tx, cust *acc, accs ...*acc) error {
 		}
 	} else {
 		for _, a := range all {
-			q, args := a.statement(0)
-			if q == "" {
-				continue
-			}
-			var err error
-			if a == cust {
-				var rows *sql.Rows
-				if rows, err = tx.QueryContext(ctx, q, args...); err == nil {
-					err = collect(rows)
+			for _, ks := range chunks(a.sortedKeys()) {
+				q, args := a.statementOf(ks, 0)
+				var err error
+				if a == cust {
+					var rows *sql.Rows
+					if rows, err = tx.QueryContext(ctx, q, args...); err == nil {
+						err = collect(rows)
+					}
+				} else {
+					_, err = tx.ExecContext(ctx, q, args...)
 				}
-			} else {
-				_, err = tx.ExecContext(ctx, q, args...)
-			}
-			if err != nil {
-				return fmt.Errorf("add to %s: %w", a.table, err)
+				if err != nil {
+					return fmt.Errorf("add to %s: %w", a.table, err)
+				}
 			}
 		}
 	}
@@ -311,12 +335,11 @@ func upsert(ctx context.Context, tx *db.Tx, cust *acc, accs ...*acc) error {
 			counts.addOne(g, b, dk, []any{dist}, []int64{1})
 		}
 	}
-	q, args := counts.statement(0)
-	if q == "" {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-		return fmt.Errorf("add to rollup_customer_counts: %w", err)
+	for _, ks := range chunks(counts.sortedKeys()) {
+		q, args := counts.statementOf(ks, 0)
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("add to rollup_customer_counts: %w", err)
+		}
 	}
 	return nil
 }
