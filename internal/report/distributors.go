@@ -1,9 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/fenxiao/fenxiao/internal/db"
@@ -105,17 +106,29 @@ func (s *Service) Distributors(ctx context.Context, f Filter) ([]DistributorRow,
 	if err != nil {
 		return nil, err
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].sortKey(sortBy), out[j].sortKey(sortBy)
-		if a != b {
-			return a > b
-		}
-		return out[i].DistributorID < out[j].DistributorID
-	})
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
+	// Sort small keys rather than the rows (a row is a few hundred bytes, and there may be a row
+	// per distributor); the id breaks ties, so the order is total.
+	type key struct{ v, id int64 }
+	keys := make([]key, len(out))
+	at := make(map[int64]int, len(out))
+	for i, x := range out {
+		keys[i] = key{x.sortKey(sortBy), x.DistributorID}
+		at[x.DistributorID] = i
 	}
-	return out, nil
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.v != b.v {
+			return cmp.Compare(b.v, a.v)
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	if f.Limit > 0 && len(keys) > f.Limit {
+		keys = keys[:f.Limit]
+	}
+	sorted := make([]DistributorRow, len(keys))
+	for i, k := range keys {
+		sorted[i] = out[at[k.id]]
+	}
+	return sorted, nil
 }
 
 func checkSort(col, def string, allowed []string) (string, error) {
@@ -146,75 +159,73 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 		table, product = "rollup_sales", "product_id"
 	}
 
-	// Own sales and direct commission.
+	// Own sales and direct commission, and the team's sales and the override on them. A row is
+	// its distributor's own sale and, if it has a parent, the parent's team sale: for every
+	// distributor that is one pass over the range's rows; for one, its own rows and its team's.
+	sales := func(sc scanner) error {
+		var id, parent, orders, units, sales, refunded, direct, directRev, over, overRev int64
+		if err := sc.Scan(&id, &parent, &orders, &units, &sales, &refunded, &direct, &directRev, &over, &overRev); err != nil {
+			return err
+		}
+		if id != 0 && (f.DistributorID == 0 || id == f.DistributorID) {
+			x := get(id)
+			x.Orders += orders
+			x.Units += units
+			x.SalesFen += sales
+			x.RefundedFen += refunded
+			x.CommissionFen += direct
+			x.CommissionReversedFen += directRev
+		}
+		if parent != 0 && (f.DistributorID == 0 || parent == f.DistributorID) {
+			x := get(parent)
+			x.TeamOrders += orders
+			x.TeamSalesFen += sales
+			x.TeamNetSalesFen += sales - refunded
+			x.OverrideFen += over - overRev
+			x.CommissionFen += over
+			x.CommissionReversedFen += overRev
+		}
+		return nil
+	}
+	dims := []string{"distributor_id <> 0"}
+	if f.DistributorID != 0 {
+		dims = []string{"distributor_id = ?", "parent_id = ?"}
+	}
+	for _, dim := range dims {
+		w := newWhere(dialect)
+		w.segs("", segs)
+		if f.DistributorID != 0 {
+			w.dim(dim, f.DistributorID)
+		} else {
+			w.add(dim)
+		}
+		if product != "" {
+			w.dim("product_id = ?", f.ProductID)
+		}
+		cond, args := w.build()
+		err := scanRows(ctx, q, `SELECT distributor_id, parent_id, sum(orders), sum(units), sum(sales_fen), sum(refunded_fen),
+			sum(direct_fen), sum(direct_reversed_fen), sum(override_fen), sum(override_reversed_fen)
+			FROM `+table+` WHERE `+cond+` GROUP BY distributor_id, parent_id`, args, sales)
+		if err != nil {
+			return nil, fmt.Errorf("distributor sales: %w", err)
+		}
+	}
+
+	// Distinct customers over the range's buckets; for one product, from the orders among that
+	// product's lines (a small share of all): the order ids come from the (product_id, order_id)
+	// index alone, each order once, and each order is then read for its payment time.
 	w := newWhere(dialect)
-	w.segs("", segs)
-	w.add("distributor_id <> 0")
-	if f.DistributorID != 0 {
-		w.dim("distributor_id = ?", f.DistributorID)
-	}
-	if product != "" {
-		w.dim("product_id = ?", f.ProductID)
-	}
-	cond, args := w.build()
-	err := scanRows(ctx, q, `SELECT distributor_id, sum(orders), sum(units), sum(sales_fen), sum(refunded_fen), sum(direct_fen), sum(direct_reversed_fen)
-		FROM `+table+` WHERE `+cond+` GROUP BY distributor_id`, args, func(sc scanner) error {
-		var id, orders, units, sales, refunded, direct, directRev int64
-		if err := sc.Scan(&id, &orders, &units, &sales, &refunded, &direct, &directRev); err != nil {
-			return err
-		}
-		x := get(id)
-		x.Orders, x.Units, x.SalesFen, x.RefundedFen = orders, units, sales, refunded
-		x.CommissionFen += direct
-		x.CommissionReversedFen += directRev
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("distributor sales: %w", err)
-	}
-
-	// The team's sales and the override on them.
-	w = newWhere(dialect)
-	w.segs("", segs)
-	w.add("parent_id <> 0")
-	if f.DistributorID != 0 {
-		w.dim("parent_id = ?", f.DistributorID)
-	}
-	if product != "" {
-		w.dim("product_id = ?", f.ProductID)
-	}
-	cond, args = w.build()
-	err = scanRows(ctx, q, `SELECT parent_id, sum(orders), sum(sales_fen), sum(refunded_fen), sum(override_fen), sum(override_reversed_fen)
-		FROM `+table+` WHERE `+cond+` GROUP BY parent_id`, args, func(sc scanner) error {
-		var id, orders, sales, refunded, over, overRev int64
-		if err := sc.Scan(&id, &orders, &sales, &refunded, &over, &overRev); err != nil {
-			return err
-		}
-		x := get(id)
-		x.TeamOrders, x.TeamSalesFen, x.TeamNetSalesFen = orders, sales, sales-refunded
-		x.OverrideFen = over - overRev
-		x.CommissionFen += over
-		x.CommissionReversedFen += overRev
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("team sales: %w", err)
-	}
-
-	// Distinct customers over the range's buckets; for one product, from that product's indexed
-	// order lines (a product's lines are a small share of all).
-	w = newWhere(dialect)
 	query := `SELECT distributor_id, count(DISTINCT customer_id) FROM rollup_customers WHERE `
 	group := ` GROUP BY 1`
 	if f.ProductID != 0 {
-		w.add("l.product_id = ?", f.ProductID)
+		w.add("o.id IN (SELECT l.order_id FROM order_lines l WHERE l.product_id = ?)", f.ProductID)
 		w.add("o.paid_at >= ?", r.Start())
 		w.add("o.paid_at < ?", r.End())
 		w.add("o.distributor_id IS NOT NULL")
 		if f.DistributorID != 0 {
 			w.add("o.distributor_id = ?", f.DistributorID)
 		}
-		query = `SELECT o.distributor_id, count(DISTINCT o.customer_id) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE `
+		query = `SELECT o.distributor_id, count(DISTINCT o.customer_id) FROM orders o WHERE `
 	} else {
 		if g, b, ok := r.customerBucket(segs); ok {
 			// One bucket (a day, month, quarter or year): its distinct customers are counted
@@ -234,8 +245,8 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 			}
 		}
 	}
-	cond, args = w.build()
-	err = scanRows(ctx, q, query+cond+group, args, func(sc scanner) error {
+	cond, args := w.build()
+	err := scanRows(ctx, q, query+cond+group, args, func(sc scanner) error {
 		var id, n int64
 		if err := sc.Scan(&id, &n); err != nil {
 			return err

@@ -29,5 +29,14 @@ INSERT INTO rollup_funnel (grain, bucket, distributor_id, orders, paid, complete
 SELECT 'y', substr(bucket, 1, 4) || '-01-01', distributor_id, sum(orders), sum(paid), sum(completed)
 FROM rollup_funnel WHERE grain = 'd' GROUP BY 2, 3;
 
+-- The distributor report's customers for one product count the distinct customers of orders
+-- paid in the period among that product's lines: with the order id beside the product in the
+-- index, the lines are read from the index alone (no table lookup per line) before each order
+-- is probed. It replaces the product index, so a line written costs no more.
+DROP INDEX order_lines_product_ix;
+CREATE INDEX order_lines_product_order_ix ON order_lines (product_id, order_id);
+
 -- +goose Down
+DROP INDEX order_lines_product_order_ix;
+CREATE INDEX order_lines_product_ix ON order_lines (product_id);
 DROP TABLE rollup_funnel;
