@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fenxiao/fenxiao/internal/db"
@@ -100,20 +101,51 @@ func (s *Service) Distributors(ctx context.Context, f Filter) ([]DistributorRow,
 	}
 	var out []DistributorRow
 	err = s.read(ctx, func(q db.Querier) error {
-		out, err = distributors(ctx, q, s.DB.Dialect, r, f)
-		return err
+		rows, err := distributors(ctx, q, s.DB.Dialect, r, f)
+		if err != nil {
+			return err
+		}
+		// Without a level filter only the rows kept need their names: a leaderboard describes
+		// its top few, not every distributor with a sale.
+		late := f.Level == 0 && f.Limit > 0
+		if !late {
+			if err := describe(ctx, q, rows, f.DistributorID); err != nil {
+				return err
+			}
+		}
+		out = rank(rows, f, sortBy)
+		if !late {
+			return nil
+		}
+		kept := make(map[int64]*DistributorRow, len(out))
+		for i := range out {
+			kept[out[i].DistributorID] = &out[i]
+		}
+		return describe(ctx, q, kept, f.DistributorID)
 	})
 	if err != nil {
 		return nil, err
 	}
+	// A row of a since-deleted distributor cannot happen (distributors are never deleted); drop
+	// one rather than show it nameless.
+	return slices.DeleteFunc(out, func(x DistributorRow) bool { return x.Code == "" }), nil
+}
+
+// rank completes the rows (derived figures), keeps f.Level's, and sorts them by sortBy
+// descending, then by id, cut to f.Limit.
+func rank(rows map[int64]*DistributorRow, f Filter, sortBy string) []DistributorRow {
 	// Sort small keys rather than the rows (a row is a few hundred bytes, and there may be a row
 	// per distributor); the id breaks ties, so the order is total.
 	type key struct{ v, id int64 }
-	keys := make([]key, len(out))
-	at := make(map[int64]int, len(out))
-	for i, x := range out {
-		keys[i] = key{x.sortKey(sortBy), x.DistributorID}
-		at[x.DistributorID] = i
+	keys := make([]key, 0, len(rows))
+	for id, x := range rows {
+		if f.Level != 0 && x.Level != f.Level {
+			continue
+		}
+		x.NetSalesFen = x.SalesFen - x.RefundedFen
+		x.CommissionNetFen = x.CommissionFen - x.CommissionReversedFen
+		x.ConversionBP = bp(x.Orders, x.Clicks)
+		keys = append(keys, key{x.sortKey(sortBy), id})
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		if a.v != b.v {
@@ -124,11 +156,11 @@ func (s *Service) Distributors(ctx context.Context, f Filter) ([]DistributorRow,
 	if f.Limit > 0 && len(keys) > f.Limit {
 		keys = keys[:f.Limit]
 	}
-	sorted := make([]DistributorRow, len(keys))
+	out := make([]DistributorRow, len(keys))
 	for i, k := range keys {
-		sorted[i] = out[at[k.id]]
+		out[i] = *rows[k.id]
 	}
-	return sorted, nil
+	return out
 }
 
 func checkSort(col, def string, allowed []string) (string, error) {
@@ -143,7 +175,9 @@ func checkSort(col, def string, allowed []string) (string, error) {
 	return "", errs.Field("sort", "invalid_sort", "sort must be one of %v, not %q", allowed, col)
 }
 
-func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range, f Filter) ([]DistributorRow, error) {
+// distributors gathers the figures of every distributor with any in r (or just f.DistributorID's),
+// without names or derived figures.
+func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range, f Filter) (map[int64]*DistributorRow, error) {
 	rows := map[int64]*DistributorRow{}
 	get := func(id int64) *DistributorRow {
 		x := rows[id]
@@ -293,20 +327,7 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 		}
 	}
 
-	if err := describe(ctx, q, rows, f.DistributorID); err != nil {
-		return nil, err
-	}
-	out := make([]DistributorRow, 0, len(rows))
-	for _, x := range rows {
-		if x.Code == "" || (f.Level != 0 && x.Level != f.Level) {
-			continue // a distributor row of a since-deleted id cannot happen; a level filter can
-		}
-		x.NetSalesFen = x.SalesFen - x.RefundedFen
-		x.CommissionNetFen = x.CommissionFen - x.CommissionReversedFen
-		x.ConversionBP = bp(x.Orders, x.Clicks)
-		out = append(out, *x)
-	}
-	return out, nil
+	return rows, nil
 }
 
 // customerBucket is the one bucket of rollup_customer_counts that r covers exactly, if any: a
@@ -321,7 +342,8 @@ func (r Range) customerBucket(segs []rollup.Segment) (grain, bucket string, ok b
 	return "", "", false
 }
 
-// describe fills code, name, level and parent of the rows' distributors.
+// describe fills code, name, level and parent of the rows' distributors: a few by id, many by
+// reading them all.
 func describe(ctx context.Context, q db.Querier, rows map[int64]*DistributorRow, only int64) error {
 	if len(rows) == 0 {
 		return nil
@@ -332,6 +354,13 @@ func describe(ctx context.Context, q db.Querier, rows map[int64]*DistributorRow,
 			only = id
 		}
 		query, args = query+` WHERE id = $1`, []any{only}
+	} else if len(rows) <= 200 {
+		marks := make([]string, 0, len(rows))
+		for id := range rows {
+			args = append(args, id)
+			marks = append(marks, fmt.Sprintf("$%d", len(args)))
+		}
+		query += ` WHERE id IN (` + strings.Join(marks, ", ") + `)`
 	}
 	return scanRows(ctx, q, query, args, func(sc scanner) error {
 		var id, parent int64
