@@ -18,6 +18,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/errs"
 	"github.com/fenxiao/fenxiao/internal/identity"
 	"github.com/fenxiao/fenxiao/internal/ledger"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 	"github.com/fenxiao/fenxiao/internal/settings"
 )
 
@@ -214,6 +215,9 @@ func (s *Service) create(ctx context.Context, tx *db.Tx, in Input, name, phone, 
 		tx.Now, expires).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store order: %w", err)
+	}
+	if err := rollup.AddFunnel(ctx, tx, rollup.FunnelDelta{CreatedAt: tx.Now, DistributorID: attr.DistributorID, Orders: 1}); err != nil {
+		return 0, err
 	}
 	args := make([]any, 0, len(in.Lines)*12)
 	values := make([]string, 0, len(in.Lines))

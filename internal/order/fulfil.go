@@ -11,6 +11,7 @@ import (
 	"github.com/fenxiao/fenxiao/internal/catalog"
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
+	"github.com/fenxiao/fenxiao/internal/rollup"
 	"github.com/fenxiao/fenxiao/internal/settings"
 )
 
@@ -54,6 +55,9 @@ func (s *Service) Complete(ctx context.Context, id int64) (Order, error) {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, qComplete, id, tx.Now); err != nil {
+			return err
+		}
+		if err := rollup.AddFunnel(ctx, tx, rollup.FunnelDelta{CreatedAt: o.CreatedAt, DistributorID: funnelDistributor(o), Completed: 1}); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, qSettleable, id, tx.Now.Add(time.Duration(cs.FreezeDays)*24*time.Hour))

@@ -53,6 +53,7 @@ func (s *Service) Pay(ctx context.Context, id int64, in PayInput) (Order, error)
 		if in.AmountFen != o.TotalFen {
 			return errs.Field("amount_fen", "amount_mismatch", "payment of ¥%s does not equal the order total ¥%s", yuan(in.AmountFen), yuan(o.TotalFen))
 		}
+		placed := funnelDistributor(o)
 		note, err := s.confirmSnapshot(ctx, tx, &o)
 		if err != nil {
 			return err
@@ -73,6 +74,9 @@ func (s *Service) Pay(ctx context.Context, id int64, in PayInput) (Order, error)
 		}
 		cs, err := s.accrue(ctx, tx, o)
 		if err != nil {
+			return err
+		}
+		if err := addPaidFunnel(ctx, tx, o, placed); err != nil {
 			return err
 		}
 		return rollup.AddOrder(ctx, tx, paidDelta(o, cs, tx.Now))

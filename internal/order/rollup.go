@@ -1,13 +1,38 @@
 package order
 
 import (
+	"context"
 	"time"
 
 	"github.com/fenxiao/fenxiao/internal/commission"
+	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/rollup"
 )
 
-// What payments and refunds add to the report rollups (package rollup), in their transaction.
+// What payments and refunds add to the report rollups (package rollup), in their transaction;
+// placing and completing an order add to the funnel (create.go, fulfil.go).
+
+// funnelDistributor is the distributor the funnel counts o under: its snapshot's, 0 for none.
+func funnelDistributor(o Order) int64 {
+	if o.DistributorID == nil {
+		return 0
+	}
+	return *o.DistributorID
+}
+
+// addPaidFunnel counts o paid in the funnel. A payment that dropped the distributor placed from
+// the snapshot (frozen since) moves the order to the new one, as the funnel reads the order's
+// distributor.
+func addPaidFunnel(ctx context.Context, tx *db.Tx, o Order, placed int64) error {
+	now := funnelDistributor(o)
+	if now != placed {
+		if err := rollup.AddFunnel(ctx, tx, rollup.FunnelDelta{CreatedAt: o.CreatedAt, DistributorID: placed, Orders: -1}); err != nil {
+			return err
+		}
+		return rollup.AddFunnel(ctx, tx, rollup.FunnelDelta{CreatedAt: o.CreatedAt, DistributorID: now, Orders: 1, Paid: 1})
+	}
+	return rollup.AddFunnel(ctx, tx, rollup.FunnelDelta{CreatedAt: o.CreatedAt, DistributorID: now, Paid: 1})
+}
 
 // paidDelta is a payment: every line's units and base, and the commissions just accrued.
 func paidDelta(o Order, cs []commission.Commission, paidAt time.Time) rollup.OrderDelta {

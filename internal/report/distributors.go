@@ -1,9 +1,11 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/fenxiao/fenxiao/internal/db"
@@ -99,23 +101,66 @@ func (s *Service) Distributors(ctx context.Context, f Filter) ([]DistributorRow,
 	}
 	var out []DistributorRow
 	err = s.read(ctx, func(q db.Querier) error {
-		out, err = distributors(ctx, q, s.DB.Dialect, r, f)
-		return err
+		rows, err := distributors(ctx, q, s.DB.Dialect, r, f)
+		if err != nil {
+			return err
+		}
+		// Without a level filter only the rows kept need their names: a leaderboard describes
+		// its top few, not every distributor with a sale.
+		late := f.Level == 0 && f.Limit > 0
+		if !late {
+			if err := describe(ctx, q, rows, f.DistributorID); err != nil {
+				return err
+			}
+		}
+		out = rank(rows, f, sortBy)
+		if !late {
+			return nil
+		}
+		kept := make(map[int64]*DistributorRow, len(out))
+		for i := range out {
+			kept[out[i].DistributorID] = &out[i]
+		}
+		return describe(ctx, q, kept, f.DistributorID)
 	})
 	if err != nil {
 		return nil, err
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].sortKey(sortBy), out[j].sortKey(sortBy)
-		if a != b {
-			return a > b
+	// A row of a since-deleted distributor cannot happen (distributors are never deleted); drop
+	// one rather than show it nameless.
+	return slices.DeleteFunc(out, func(x DistributorRow) bool { return x.Code == "" }), nil
+}
+
+// rank completes the rows (derived figures), keeps f.Level's, and sorts them by sortBy
+// descending, then by id, cut to f.Limit.
+func rank(rows map[int64]*DistributorRow, f Filter, sortBy string) []DistributorRow {
+	// Sort small keys rather than the rows (a row is a few hundred bytes, and there may be a row
+	// per distributor); the id breaks ties, so the order is total.
+	type key struct{ v, id int64 }
+	keys := make([]key, 0, len(rows))
+	for id, x := range rows {
+		if f.Level != 0 && x.Level != f.Level {
+			continue
 		}
-		return out[i].DistributorID < out[j].DistributorID
-	})
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
+		x.NetSalesFen = x.SalesFen - x.RefundedFen
+		x.CommissionNetFen = x.CommissionFen - x.CommissionReversedFen
+		x.ConversionBP = bp(x.Orders, x.Clicks)
+		keys = append(keys, key{x.sortKey(sortBy), id})
 	}
-	return out, nil
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.v != b.v {
+			return cmp.Compare(b.v, a.v)
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	if f.Limit > 0 && len(keys) > f.Limit {
+		keys = keys[:f.Limit]
+	}
+	out := make([]DistributorRow, len(keys))
+	for i, k := range keys {
+		out[i] = *rows[k.id]
+	}
+	return out
 }
 
 func checkSort(col, def string, allowed []string) (string, error) {
@@ -130,7 +175,9 @@ func checkSort(col, def string, allowed []string) (string, error) {
 	return "", errs.Field("sort", "invalid_sort", "sort must be one of %v, not %q", allowed, col)
 }
 
-func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range, f Filter) ([]DistributorRow, error) {
+// distributors gathers the figures of every distributor with any in r (or just f.DistributorID's),
+// without names or derived figures.
+func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range, f Filter) (map[int64]*DistributorRow, error) {
 	rows := map[int64]*DistributorRow{}
 	get := func(id int64) *DistributorRow {
 		x := rows[id]
@@ -146,75 +193,73 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 		table, product = "rollup_sales", "product_id"
 	}
 
-	// Own sales and direct commission.
+	// Own sales and direct commission, and the team's sales and the override on them. A row is
+	// its distributor's own sale and, if it has a parent, the parent's team sale: for every
+	// distributor that is one pass over the range's rows; for one, its own rows and its team's.
+	sales := func(sc scanner) error {
+		var id, parent, orders, units, sales, refunded, direct, directRev, over, overRev int64
+		if err := sc.Scan(&id, &parent, &orders, &units, &sales, &refunded, &direct, &directRev, &over, &overRev); err != nil {
+			return err
+		}
+		if id != 0 && (f.DistributorID == 0 || id == f.DistributorID) {
+			x := get(id)
+			x.Orders += orders
+			x.Units += units
+			x.SalesFen += sales
+			x.RefundedFen += refunded
+			x.CommissionFen += direct
+			x.CommissionReversedFen += directRev
+		}
+		if parent != 0 && (f.DistributorID == 0 || parent == f.DistributorID) {
+			x := get(parent)
+			x.TeamOrders += orders
+			x.TeamSalesFen += sales
+			x.TeamNetSalesFen += sales - refunded
+			x.OverrideFen += over - overRev
+			x.CommissionFen += over
+			x.CommissionReversedFen += overRev
+		}
+		return nil
+	}
+	dims := []string{"distributor_id <> 0"}
+	if f.DistributorID != 0 {
+		dims = []string{"distributor_id = ?", "parent_id = ?"}
+	}
+	for _, dim := range dims {
+		w := newWhere(dialect)
+		w.segs("", segs)
+		if f.DistributorID != 0 {
+			w.dim(dim, f.DistributorID)
+		} else {
+			w.add(dim)
+		}
+		if product != "" {
+			w.dim("product_id = ?", f.ProductID)
+		}
+		cond, args := w.build()
+		err := scanRows(ctx, q, `SELECT distributor_id, parent_id, sum(orders), sum(units), sum(sales_fen), sum(refunded_fen),
+			sum(direct_fen), sum(direct_reversed_fen), sum(override_fen), sum(override_reversed_fen)
+			FROM `+table+` WHERE `+cond+` GROUP BY distributor_id, parent_id`, args, sales)
+		if err != nil {
+			return nil, fmt.Errorf("distributor sales: %w", err)
+		}
+	}
+
+	// Distinct customers over the range's buckets; for one product, from the orders among that
+	// product's lines (a small share of all): the order ids come from the (product_id, order_id)
+	// index alone, each order once, and each order is then read for its payment time.
 	w := newWhere(dialect)
-	w.segs("", segs)
-	w.add("distributor_id <> 0")
-	if f.DistributorID != 0 {
-		w.dim("distributor_id = ?", f.DistributorID)
-	}
-	if product != "" {
-		w.dim("product_id = ?", f.ProductID)
-	}
-	cond, args := w.build()
-	err := scanRows(ctx, q, `SELECT distributor_id, sum(orders), sum(units), sum(sales_fen), sum(refunded_fen), sum(direct_fen), sum(direct_reversed_fen)
-		FROM `+table+` WHERE `+cond+` GROUP BY distributor_id`, args, func(sc scanner) error {
-		var id, orders, units, sales, refunded, direct, directRev int64
-		if err := sc.Scan(&id, &orders, &units, &sales, &refunded, &direct, &directRev); err != nil {
-			return err
-		}
-		x := get(id)
-		x.Orders, x.Units, x.SalesFen, x.RefundedFen = orders, units, sales, refunded
-		x.CommissionFen += direct
-		x.CommissionReversedFen += directRev
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("distributor sales: %w", err)
-	}
-
-	// The team's sales and the override on them.
-	w = newWhere(dialect)
-	w.segs("", segs)
-	w.add("parent_id <> 0")
-	if f.DistributorID != 0 {
-		w.dim("parent_id = ?", f.DistributorID)
-	}
-	if product != "" {
-		w.dim("product_id = ?", f.ProductID)
-	}
-	cond, args = w.build()
-	err = scanRows(ctx, q, `SELECT parent_id, sum(orders), sum(sales_fen), sum(refunded_fen), sum(override_fen), sum(override_reversed_fen)
-		FROM `+table+` WHERE `+cond+` GROUP BY parent_id`, args, func(sc scanner) error {
-		var id, orders, sales, refunded, over, overRev int64
-		if err := sc.Scan(&id, &orders, &sales, &refunded, &over, &overRev); err != nil {
-			return err
-		}
-		x := get(id)
-		x.TeamOrders, x.TeamSalesFen, x.TeamNetSalesFen = orders, sales, sales-refunded
-		x.OverrideFen = over - overRev
-		x.CommissionFen += over
-		x.CommissionReversedFen += overRev
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("team sales: %w", err)
-	}
-
-	// Distinct customers over the range's buckets; for one product, from that product's indexed
-	// order lines (a product's lines are a small share of all).
-	w = newWhere(dialect)
 	query := `SELECT distributor_id, count(DISTINCT customer_id) FROM rollup_customers WHERE `
 	group := ` GROUP BY 1`
 	if f.ProductID != 0 {
-		w.add("l.product_id = ?", f.ProductID)
+		w.add("o.id IN (SELECT l.order_id FROM order_lines l WHERE l.product_id = ?)", f.ProductID)
 		w.add("o.paid_at >= ?", r.Start())
 		w.add("o.paid_at < ?", r.End())
 		w.add("o.distributor_id IS NOT NULL")
 		if f.DistributorID != 0 {
 			w.add("o.distributor_id = ?", f.DistributorID)
 		}
-		query = `SELECT o.distributor_id, count(DISTINCT o.customer_id) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE `
+		query = `SELECT o.distributor_id, count(DISTINCT o.customer_id) FROM orders o WHERE `
 	} else {
 		if g, b, ok := r.customerBucket(segs); ok {
 			// One bucket (a day, month, quarter or year): its distinct customers are counted
@@ -234,8 +279,8 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 			}
 		}
 	}
-	cond, args = w.build()
-	err = scanRows(ctx, q, query+cond+group, args, func(sc scanner) error {
+	cond, args := w.build()
+	err := scanRows(ctx, q, query+cond+group, args, func(sc scanner) error {
 		var id, n int64
 		if err := sc.Scan(&id, &n); err != nil {
 			return err
@@ -282,20 +327,7 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 		}
 	}
 
-	if err := describe(ctx, q, rows, f.DistributorID); err != nil {
-		return nil, err
-	}
-	out := make([]DistributorRow, 0, len(rows))
-	for _, x := range rows {
-		if x.Code == "" || (f.Level != 0 && x.Level != f.Level) {
-			continue // a distributor row of a since-deleted id cannot happen; a level filter can
-		}
-		x.NetSalesFen = x.SalesFen - x.RefundedFen
-		x.CommissionNetFen = x.CommissionFen - x.CommissionReversedFen
-		x.ConversionBP = bp(x.Orders, x.Clicks)
-		out = append(out, *x)
-	}
-	return out, nil
+	return rows, nil
 }
 
 // customerBucket is the one bucket of rollup_customer_counts that r covers exactly, if any: a
@@ -310,7 +342,8 @@ func (r Range) customerBucket(segs []rollup.Segment) (grain, bucket string, ok b
 	return "", "", false
 }
 
-// describe fills code, name, level and parent of the rows' distributors.
+// describe fills code, name, level and parent of the rows' distributors: a few by id, many by
+// reading them all.
 func describe(ctx context.Context, q db.Querier, rows map[int64]*DistributorRow, only int64) error {
 	if len(rows) == 0 {
 		return nil
@@ -321,6 +354,13 @@ func describe(ctx context.Context, q db.Querier, rows map[int64]*DistributorRow,
 			only = id
 		}
 		query, args = query+` WHERE id = $1`, []any{only}
+	} else if len(rows) <= 200 {
+		marks := make([]string, 0, len(rows))
+		for id := range rows {
+			args = append(args, id)
+			marks = append(marks, fmt.Sprintf("$%d", len(args)))
+		}
+		query += ` WHERE id IN (` + strings.Join(marks, ", ") + `)`
 	}
 	return scanRows(ctx, q, query, args, func(sc scanner) error {
 		var id, parent int64

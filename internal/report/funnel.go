@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/fenxiao/fenxiao/internal/db"
 )
@@ -9,18 +10,18 @@ import (
 // FunnelRow is how far the period's visitors got: credited clicks on tracked links, then the
 // orders placed in the period, how many of those were paid, and how many completed. Orders are
 // a cohort of their creation time, so each step is a subset of the one before it (clicks
-// aside: an order may come from a binding or a typed code rather than a click).
+// aside: an order may come from a binding or a typed code rather than a click). An order that
+// was paid counts as paid whatever happened after (shipped, refunded in part or in full).
 type FunnelRow struct {
 	Clicks    int64 `json:"clicks"`
 	Orders    int64 `json:"orders" doc:"orders placed in the period"`
-	Paid      int64 `json:"paid" doc:"of those, paid (whatever happened after)"`
+	Paid      int64 `json:"paid" doc:"of those, paid (whatever happened after, refunds included)"`
 	Completed int64 `json:"completed" doc:"of those, completed"`
 }
 
 // Funnel is clicks → orders → paid → completed for f's period, for every order or for
-// f.DistributorID's (level and product filters do not apply). It counts raw rows through the
-// (status, created_at) and (distributor_id, created_at) indexes: one index range per status.
-// Errors: Invalid.
+// f.DistributorID's (level and product filters do not apply). Orders come from rollup_funnel,
+// kept per bucket of the orders' creation by the order service. Errors: Invalid.
 func (s *Service) Funnel(ctx context.Context, f Filter) (FunnelRow, error) {
 	r, err := s.Resolve(ctx, f)
 	if err != nil {
@@ -35,33 +36,18 @@ func (s *Service) Funnel(ctx context.Context, f Filter) (FunnelRow, error) {
 		for _, n := range clicks {
 			out.Clicks += n
 		}
-		query := `SELECT status, count(*) FROM orders WHERE created_at >= $1 AND created_at < $2 GROUP BY status`
-		args := []any{r.Start(), r.End()}
+		w := newWhere(s.DB.Dialect)
+		w.segs("", r.segments())
 		if f.DistributorID != 0 {
-			query = `SELECT status, count(*) FROM orders WHERE distributor_id = $3 AND created_at >= $1 AND created_at < $2 GROUP BY status`
-			args = append(args, f.DistributorID)
+			w.dim("distributor_id = ?", f.DistributorID)
 		}
-		rows, err := q.QueryContext(ctx, query, args...)
+		cond, args := w.build()
+		err = q.QueryRowContext(ctx, `SELECT COALESCE(sum(orders), 0), COALESCE(sum(paid), 0), COALESCE(sum(completed), 0)
+			FROM rollup_funnel WHERE `+cond, args...).Scan(&out.Orders, &out.Paid, &out.Completed)
 		if err != nil {
-			return err
+			return fmt.Errorf("funnel orders: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var status string
-			var n int64
-			if err := rows.Scan(&status, &n); err != nil {
-				return err
-			}
-			out.Orders += n
-			switch status {
-			case "paid", "shipped", "delivered":
-				out.Paid += n
-			case "completed":
-				out.Paid += n
-				out.Completed += n
-			}
-		}
-		return rows.Err()
+		return nil
 	})
 	return out, err
 }

@@ -15,7 +15,13 @@ import (
 
 type rawOrder struct {
 	id, dist, parent, level, customer int64
-	paidAt                            *time.Time
+	createdAt                         time.Time
+	paidAt, completedAt               *time.Time
+}
+
+type rawClick struct {
+	dist int64
+	at   time.Time
 }
 
 type rawLine struct {
@@ -60,6 +66,7 @@ type raw struct {
 	dists       map[int64]rawDist
 	statements  []rawStatement
 	products    map[int64]string
+	clicks      []rawClick
 }
 
 func query(t testing.TB, d *db.DB, q string, fn func(scan func(...any))) {
@@ -84,9 +91,10 @@ func query(t testing.TB, d *db.DB, q string, fn func(scan func(...any))) {
 func loadRaw(t testing.TB, d *db.DB) *raw {
 	t.Helper()
 	r := &raw{loc: beijing, orders: map[int64]rawOrder{}, dists: map[int64]rawDist{}, products: map[int64]string{}}
-	query(t, d, `SELECT id, COALESCE(distributor_id, 0), COALESCE(parent_id, 0), COALESCE(distributor_level, 0), customer_id, paid_at FROM orders`, func(scan func(...any)) {
+	query(t, d, `SELECT id, COALESCE(distributor_id, 0), COALESCE(parent_id, 0), COALESCE(distributor_level, 0), customer_id,
+		created_at, paid_at, completed_at FROM orders`, func(scan func(...any)) {
 		var o rawOrder
-		scan(&o.id, &o.dist, &o.parent, &o.level, &o.customer, &o.paidAt)
+		scan(&o.id, &o.dist, &o.parent, &o.level, &o.customer, &o.createdAt, &o.paidAt, &o.completedAt)
 		r.orders[o.id] = o
 	})
 	byLine := map[int64]*rawLine{}
@@ -136,6 +144,11 @@ func loadRaw(t testing.TB, d *db.DB) *raw {
 		var s rawStatement
 		scan(&s.id, &s.dist, &s.periodEnd, &s.opening, &s.accrued, &s.reversed, &s.clawed, &s.settled, &s.withdrawn, &s.closing)
 		r.statements = append(r.statements, s)
+	})
+	query(t, d, `SELECT distributor_id, at FROM link_clicks WHERE credited`, func(scan func(...any)) {
+		var c rawClick
+		scan(&c.dist, &c.at)
+		r.clicks = append(r.clicks, c)
 	})
 	query(t, d, `SELECT id, name FROM products`, func(scan func(...any)) {
 		var id int64
@@ -243,6 +256,30 @@ func (r *raw) distributors(sp span, f report.Filter) []report.DistributorRow {
 		out = append(out, *x)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].DistributorID < out[j].DistributorID })
+	return out
+}
+
+// funnel counts the orders placed in sp (by f.DistributorID, the order's distributor), those of
+// them ever paid and those completed, whatever their status says now.
+func (r *raw) funnel(sp span, f report.Filter) report.FunnelRow {
+	var out report.FunnelRow
+	for _, c := range r.clicks {
+		if sp.has(r.loc, c.at) && (f.DistributorID == 0 || c.dist == f.DistributorID) {
+			out.Clicks++
+		}
+	}
+	for _, o := range r.orders {
+		if !sp.has(r.loc, o.createdAt) || (f.DistributorID != 0 && o.dist != f.DistributorID) {
+			continue
+		}
+		out.Orders++
+		if o.paidAt != nil {
+			out.Paid++
+		}
+		if o.completedAt != nil {
+			out.Completed++
+		}
+	}
 	return out
 }
 

@@ -104,6 +104,13 @@ func TestReportsEqualRawRows(t *testing.T) {
 				same(t, name+": commission by "+b, cs, r.cost(sp, f, b))
 			}
 
+			fn, err := g.Reports.Funnel(ctx, f)
+			must(t, name, err)
+			same(t, name+": funnel", fn, r.funnel(sp, f))
+			nonEmpty["funnel orders paid"] = nonEmpty["funnel orders paid"] || fn.Paid > 0
+			nonEmpty["funnel orders never paid"] = nonEmpty["funnel orders never paid"] || fn.Orders > fn.Paid
+			nonEmpty["funnel orders completed"] = nonEmpty["funnel orders completed"] || fn.Completed > 0
+
 			if f.ProductID == 0 {
 				n, err := g.Reports.Network(ctx, f)
 				must(t, name, err)
@@ -124,7 +131,8 @@ func TestReportsEqualRawRows(t *testing.T) {
 			}
 		}
 	}
-	for _, k := range []string{"distributors", "churn", "settlement", "withdrawals paid", "withdrawals failed", "withdrawals rejected"} {
+	for _, k := range []string{"distributors", "churn", "settlement", "withdrawals paid", "withdrawals failed", "withdrawals rejected",
+		"funnel orders paid", "funnel orders never paid", "funnel orders completed"} {
 		if !nonEmpty[k] {
 			t.Errorf("no period showed any %s: the generated shop does not exercise it", k)
 		}
@@ -223,6 +231,64 @@ func TestWorkedExample(t *testing.T) {
 	same(t, "April has no sales", april, []report.DistributorRow(nil))
 }
 
+// TestFunnelCohort follows orders through the funnel: they count in the day they were placed
+// (Beijing time) whenever they are paid; an order paid and then refunded in full stays paid; a
+// cancelled or unpaid order is placed but not paid; an order whose distributor was frozen before
+// it was paid moves to nobody.
+func TestFunnelCohort(t *testing.T) {
+	s := newShop(t)
+	s.at("2026-03-10 09:00")
+	alice := s.distributor("Alice", nil)
+	bob := s.distributor("Bob", &alice)
+	_, sku := s.product("茶叶", 1000)
+	s.at("2026-03-10 23:30")
+	a := s.place("13700000001", bob.Code, 0, 0, buy{sku, 1})
+	b := s.place("13700000002", bob.Code, 0, 0, buy{sku, 1})
+	s.place("13700000003", bob.Code, 0, 0, buy{sku, 1}) // never paid
+	d := s.pay(s.place("13700000004", bob.Code, 0, 0, buy{sku, 2}))
+	e := s.place("13700000005", alice.Code, 0, 0, buy{sku, 1})
+	s.at("2026-03-11 00:30")
+	s.pay(a)
+	if _, err := s.Orders.Cancel(ctx, b.ID, "不要了"); err != nil {
+		t.Fatal(err)
+	}
+	s.refund(d.ID, order.RefundLineInput{LineID: d.Lines[0].ID, Quantity: 2})
+	if _, err := s.Network.Freeze(ctx, alice.ID, "核查中"); err != nil {
+		t.Fatal(err)
+	}
+	s.pay(e)
+	if _, err := s.Network.Unfreeze(ctx, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.at("2026-03-15 10:00")
+	if _, err := s.Orders.Ship(ctx, a.ID, order.ShipInput{Carrier: "顺丰", TrackingNo: "SF1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Orders.Complete(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, f report.Filter, want report.FunnelRow) {
+		t.Helper()
+		got, err := s.Reports.Funnel(ctx, f)
+		must(t, what, err)
+		same(t, what, got, want)
+	}
+	day10 := report.Filter{Period: "day", From: date("2026-03-10")}
+	check("10 March", day10, report.FunnelRow{Orders: 5, Paid: 3, Completed: 1})
+	day10.DistributorID = bob.ID
+	check("Bob 10 March", day10, report.FunnelRow{Orders: 4, Paid: 2, Completed: 1})
+	day10.DistributorID = alice.ID
+	check("Alice 10 March", day10, report.FunnelRow{})
+	check("11 March", report.Filter{Period: "day", From: date("2026-03-11")}, report.FunnelRow{})
+	check("March", report.Filter{Period: "month", From: date("2026-03-01")}, report.FunnelRow{Orders: 5, Paid: 3, Completed: 1})
+	s.verify()
+	before := snapshot(t, &generated{shop: s})
+	if _, err := rollup.Rebuild(ctx, s.DB, ""); err != nil {
+		t.Fatal(err)
+	}
+	same(t, "rollups after rebuild", snapshot(t, &generated{shop: s}), before)
+}
+
 // TestVerifyFindsCorruptRollup: a hand edit of one rollup row is named by verify.
 func TestVerifyFindsCorruptRollup(t *testing.T) {
 	for _, tc := range []struct{ table, set, check string }{
@@ -231,6 +297,7 @@ func TestVerifyFindsCorruptRollup(t *testing.T) {
 		{"rollup_ledger", "amount_fen = amount_fen - 5", "rollup_ledger day rows equal the raw rows"},
 		{"rollup_customers", "customer_id = customer_id + 1", "rollup_customers day rows equal the raw rows"},
 		{"rollup_customer_counts", "customers = customers + 1", "rollup_customer_counts equal the customer rows of each bucket"},
+		{"rollup_funnel", "paid = paid - 1", "rollup_funnel day rows equal the raw rows"},
 	} {
 		t.Run(tc.table, func(t *testing.T) {
 			s := newShop(t)
@@ -321,7 +388,7 @@ func same(t testing.TB, what string, got, want any) {
 func snapshot(t testing.TB, g *generated) []string {
 	var out []string
 	for _, table := range []string{"rollup_shop", "rollup_distributors", "rollup_sales", "rollup_customers", "rollup_customer_counts", "rollup_ledger", "rollup_withdrawals",
-		"rollup_withdrawal_totals", "rollup_statements", "rollup_balances"} {
+		"rollup_withdrawal_totals", "rollup_statements", "rollup_balances", "rollup_funnel"} {
 		rows, err := g.DB.R.QueryContext(ctx, `SELECT * FROM `+table)
 		must(t, table, err)
 		cols, _ := rows.Columns()

@@ -144,7 +144,8 @@ type generated struct {
 
 // generate trades from 20 December 2025 for about three months: orders by 12 customers through
 // two level-1s, three level-2s or nobody, of 1 to 3 lines with discounts and shipping, some
-// never paid and cancelled; partial and full refunds before and after settlement (clawbacks);
+// never paid and cancelled, some paid a step (hours, often a day) later, the last of those never;
+// one paid after its distributor was frozen (the payment drops it from the snapshot); partial and full refunds before and after settlement (clawbacks);
 // monthly settlement; withdrawals requested, approved, paid, rejected and failed.
 func generate(t testing.TB, seed uint64) *generated {
 	s := newShop(t)
@@ -183,12 +184,27 @@ func generate(t testing.TB, seed uint64) *generated {
 	for _, d := range g.l2 {
 		refs = append(refs, d.Code)
 	}
-	var paid []order.Order
+	var paid, later []order.Order
 	now := s.Clock.Now()
 	for step := 0; step < 90; step++ {
 		// Between 1 and 40 hours, at any minute: orders land on both sides of Beijing midnight.
 		now = now.Add(time.Duration(60+rng.IntN(40*60)) * time.Minute)
 		s.Clock.Set(now)
+		for _, o := range later {
+			paid = append(paid, s.pay(o))
+		}
+		later = later[:0]
+		if step == 45 { // Cao is frozen between the order and its payment: the sale is nobody's
+			cao := g.l2[1]
+			o := s.place("13700009999", cao.Code, 0, 0, buy{skus[0], 1})
+			if _, err := s.Network.Freeze(ctx, cao.ID, "核查中"); err != nil {
+				t.Fatal(err)
+			}
+			paid = append(paid, s.pay(o))
+			if _, err := s.Network.Unfreeze(ctx, cao.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 		lines := []buy{}
 		for _, i := range rng.Perm(len(skus))[:1+rng.IntN(3)] {
 			lines = append(lines, buy{skus[i], 1 + int64(rng.IntN(4))})
@@ -207,6 +223,8 @@ func generate(t testing.TB, seed uint64) *generated {
 			if _, err := s.Orders.Cancel(ctx, o.ID, "不要了"); err != nil {
 				t.Fatal(err)
 			}
+		} else if rng.IntN(6) == 0 {
+			later = append(later, o)
 		} else {
 			paid = append(paid, s.pay(o))
 		}

@@ -100,6 +100,10 @@ var tables = withUps([]table{
 		return `SELECT 'd', ` + dayExpr(d, "o.paid_at", loc) + `, COALESCE(o.distributor_id, 0), o.customer_id, count(*)
 			FROM orders o WHERE o.paid_at IS NOT NULL GROUP BY 2, 3, 4`
 	}, nil, "", nil},
+	{"rollup_funnel", []string{"distributor_id"}, funnelCols, func(d db.Dialect, loc *time.Location) string {
+		return `SELECT 'd', ` + dayExpr(d, "created_at", loc) + `, COALESCE(distributor_id, 0), count(*), count(paid_at), count(completed_at)
+			FROM orders GROUP BY 2, 3`
+	}, nil, "", nil},
 	{"rollup_ledger", []string{"owner_id", "kind", "cause"}, []string{"amount_fen", "entries"}, func(d db.Dialect, loc *time.Location) string {
 		return `SELECT 'd', ` + dayExpr(d, "e.created_at", loc) + `, e.owner_id, a.kind, t.cause, sum(e.amount_fen), count(*)
 			FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id JOIN ledger_transactions t ON t.id = e.transaction_id

@@ -9,7 +9,8 @@
 // most a few dozen — never the raw orders.
 //
 // The counters are written in the same database transaction as the raw rows they count. The
-// write sites call AddOrder (order payment and refund), AddLedger (every ledger posting, from
+// write sites call AddOrder (order payment and refund), AddFunnel (an order placed, paid or
+// completed, in the buckets of its creation), AddLedger (every ledger posting, from
 // ledger.Post: commission accrual, reversal, clawback, settlement, withdrawals), AddWithdrawal
 // (each withdrawal state change) and AddStatements (a settlement batch's statements); those only
 // gather deltas on the transaction (db.Tx.BeforeCommit), which writes them as its last
@@ -415,11 +416,12 @@ func (p *pending) addOrder(b [3]string, d OrderDelta) {
 // zone is read once.
 type pending struct {
 	orders      []OrderDelta
+	funnel      []FunnelDelta
 	ledger      []ledgerDelta
 	withdrawals []withdrawalAt
 	statements  []statementBatch
 
-	shop, dist, sales, cust, led, wd, wdd, bal *acc
+	shop, dist, sales, cust, led, wd, wdd, bal, fun *acc
 }
 
 type ledgerDelta struct {
@@ -444,6 +446,7 @@ func pendingOf(tx *db.Tx) *pending {
 func (p *pending) Merge(later db.Merger) {
 	l := later.(*pending)
 	p.orders = append(p.orders, l.orders...)
+	p.funnel = append(p.funnel, l.funnel...)
 	p.ledger = append(p.ledger, l.ledger...)
 	p.withdrawals = append(p.withdrawals, l.withdrawals...)
 	p.statements = append(p.statements, l.statements...)
@@ -452,7 +455,7 @@ func (p *pending) Merge(later db.Merger) {
 // BeforeCommit writes the gathered deltas. It may run for several transactions that share one
 // commit, so each delta carries its own time rather than reading tx.Now.
 func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
-	if len(p.orders)+len(p.ledger)+len(p.withdrawals)+len(p.statements) == 0 {
+	if len(p.orders)+len(p.funnel)+len(p.ledger)+len(p.withdrawals)+len(p.statements) == 0 {
 		return nil
 	}
 	loc, err := Zone(ctx, tx, keyShare(tx))
@@ -468,8 +471,12 @@ func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
 	p.wd = newAcc("rollup_withdrawals", []string{"distributor_id", "event"}, []string{"withdrawals", "amount_fen", "fee_fen", "payout_seconds"})
 	p.bal = newAcc("rollup_balances", []string{"distributor_id"}, []string{"settled_fen", "withdrawn_fen"})
 	p.wdd = newAcc("rollup_withdrawal_totals", []string{"distributor_id"}, withdrawalTotalCols)
+	p.fun = newAcc("rollup_funnel", []string{"distributor_id"}, funnelCols)
 	for _, d := range p.orders {
 		p.addOrder(Buckets(d.PaidAt, loc), d)
+	}
+	for _, d := range p.funnel {
+		p.fun.add(Buckets(d.CreatedAt, loc), []any{d.DistributorID}, d.Orders, d.Paid, d.Completed)
 	}
 	for _, l := range p.ledger {
 		now := Buckets(l.at, loc)
@@ -494,11 +501,57 @@ func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
 		p.wd.add(now, []any{w.DistributorID, w.Event}, 1, w.AmountFen, w.FeeFen, secs)
 		p.wdd.add(now, []any{w.DistributorID}, withdrawalTotals(w.Event, 1, w.AmountFen, w.FeeFen, secs)...)
 	}
-	p.orders, p.ledger, p.withdrawals = nil, nil, nil
-	if err := upsert(ctx, tx, p.cust, p.shop, p.dist, p.sales, p.led, p.bal, p.wd, p.wdd); err != nil {
+	p.orders, p.funnel, p.ledger, p.withdrawals = nil, nil, nil, nil
+	if err := upsert(ctx, tx, p.cust, p.shop, p.dist, p.sales, p.fun, p.led, p.bal, p.wd, p.wdd); err != nil {
+		return err
+	}
+	if err := p.pruneFunnel(ctx, tx); err != nil {
 		return err
 	}
 	return p.writeStatements(ctx, tx, dayExpr(tx.Dialect, "period_end", loc))
+}
+
+// funnelCols are rollup_funnel's counters, in order.
+var funnelCols = []string{"orders", "paid", "completed"}
+
+// FunnelDelta is what placing, paying or completing one order adds to the funnel: counts in the
+// buckets of the order's creation (the funnel is a cohort of the day orders were placed) under
+// the order's distributor (0: none).
+type FunnelDelta struct {
+	CreatedAt     time.Time
+	DistributorID int64
+	Orders        int64 // placed: 1 when placed; -1 and +1 when payment moves it to another distributor
+	Paid          int64
+	Completed     int64
+}
+
+// pruneFunnel deletes the funnel rows an order moved out of and left empty (orders 0: paid and
+// completed are never more than orders), so the rollup holds exactly the rows a rebuild makes.
+// Only a payment that drops a frozen distributor moves an order, so this is rarely a statement.
+func (p *pending) pruneFunnel(ctx context.Context, tx *db.Tx) error {
+	var conds []string
+	var args []any
+	for _, r := range p.fun.rows {
+		if r.vals[0] < 0 {
+			n := len(args)
+			conds = append(conds, fmt.Sprintf("(grain = $%d AND bucket = $%d AND distributor_id = $%d)", n+1, n+2, n+3))
+			args = append(args, r.grain, r.bucket, r.key[0])
+		}
+	}
+	if len(conds) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM rollup_funnel WHERE orders = 0 AND (`+strings.Join(conds, " OR ")+`)`, args...); err != nil {
+		return fmt.Errorf("prune rollup_funnel: %w", err)
+	}
+	return nil
+}
+
+// AddFunnel adds an order's step to the funnel rollup when tx commits.
+func AddFunnel(ctx context.Context, tx *db.Tx, d FunnelDelta) error {
+	p := pendingOf(tx)
+	p.funnel = append(p.funnel, d)
+	return nil
 }
 
 // LedgerEntry is one ledger entry as ledger.Post writes it.
