@@ -268,8 +268,9 @@ type Breach struct {
 }
 
 // Check compares every rollup with the raw rows: day rows against the direct computation, month
-// and year rows against their days, quarter rows against their months. It returns one breach per table and grain that differs,
-// naming up to 20 differing rows (the rollup's and the raw rows' values).
+// and year rows against their days, quarter rows against their months. It returns one breach
+// per table and grain that differs, naming up to 20 differing rows (the rollup's and the raw
+// rows' values).
 func Check(ctx context.Context, q db.Querier, dialect db.Dialect) ([]Breach, error) {
 	loc, err := Zone(ctx, q, "")
 	if err != nil {

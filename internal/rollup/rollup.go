@@ -40,10 +40,10 @@
 // tables, so no writer adds a delta in the old zone after a rebuild or loses one during it.
 //
 // Distinct customers are not additive: rollup_customers keeps one row per (bucket, distributor,
-// customer), and rollup_customer_counts the number of those rows per
-// bucket and distributor — a customer row the upsert created (its orders equal what the
-// transaction added) adds 1, in a second statement after the first (key order is kept: every
-// writer locks counts after customers). So a day, month, quarter or year reads one count per
+// customer), and rollup_customer_counts the number of those rows per bucket and distributor — a
+// customer row the upsert created (its orders equal what the transaction added) adds 1, in a
+// second statement after the first (key order is kept: every writer locks counts after
+// customers). So a day, month, quarter or year reads one count per
 // distributor; other ranges count distinct customers over their few buckets; per product they
 // come from the indexed order lines of that one product.
 //
