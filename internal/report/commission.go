@@ -47,7 +47,8 @@ func (s *Service) CommissionOverTime(ctx context.Context, f Filter, bucket strin
 		}
 	}
 	// Day and week buckets read day rows; month and quarter buckets read month rows (and day
-	// rows where the period cuts a month).
+	// rows where the period cuts a month): rollup_shop has no quarter rows, and a month bucket
+	// needs the months anyway.
 	var segs []rollup.Segment
 	switch bucket {
 	case BucketDay, BucketWeek:
@@ -57,7 +58,7 @@ func (s *Service) CommissionOverTime(ctx context.Context, f Filter, bucket strin
 		segs = []rollup.Segment{{Grain: rollup.Day, From: r.From.Format(time.DateOnly), To: r.To.Format(time.DateOnly)}}
 	case BucketMonth, BucketQuarter:
 		for _, sg := range r.segments() {
-			if sg.Grain == rollup.Year {
+			if sg.Grain == rollup.Year || sg.Grain == rollup.Quarter {
 				sg.Grain = rollup.Month
 			}
 			segs = append(segs, sg)

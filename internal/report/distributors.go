@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/fenxiao/fenxiao/internal/db"
 	"github.com/fenxiao/fenxiao/internal/errs"
@@ -261,12 +260,12 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 		}
 		query = `SELECT o.distributor_id, count(DISTINCT o.customer_id) FROM orders o WHERE `
 	} else {
-		if g, b, ok := r.customerBucket(segs); ok {
+		if rollup.Single(segs) {
 			// One bucket (a day, month, quarter or year): its distinct customers are counted
 			// already, one row per distributor.
 			query, group = `SELECT distributor_id, customers FROM rollup_customer_counts WHERE `, ""
-			w.add("grain = ?", g)
-			w.add("bucket = ?", b)
+			w.add("grain = ?", segs[0].Grain)
+			w.add("bucket = ?", segs[0].From)
 			w.add("distributor_id <> 0")
 			if f.DistributorID != 0 {
 				w.add("distributor_id = ?", f.DistributorID)
@@ -328,18 +327,6 @@ func distributors(ctx context.Context, q db.Querier, dialect db.Dialect, r Range
 	}
 
 	return rows, nil
-}
-
-// customerBucket is the one bucket of rollup_customer_counts that r covers exactly, if any: a
-// single day, month or year segment, or a calendar quarter.
-func (r Range) customerBucket(segs []rollup.Segment) (grain, bucket string, ok bool) {
-	if rollup.Single(segs) {
-		return segs[0].Grain, segs[0].From, true
-	}
-	if r.From.Day() == 1 && (r.From.Month()-1)%3 == 0 && r.To.Equal(r.From.AddDate(0, 3, 0)) {
-		return rollup.Quarter, r.From.Format(time.DateOnly), true
-	}
-	return "", "", false
 }
 
 // describe fills code, name, level and parent of the rows' distributors: a few by id, many by

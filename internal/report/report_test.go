@@ -24,7 +24,8 @@ func date(s string) time.Time {
 }
 
 // periods cover every tiling the rollups use: days inside a month, whole months, a quarter,
-// a whole year, ranges that cross a year with odd days at both ends, a week and one day.
+// a whole year, ranges that cross a year with odd days at both ends, runs of quarters across a
+// year, quarters beside days, months and whole years, a week and one day.
 var periods = []struct {
 	f        report.Filter
 	from, to string // expected dates, to excluded
@@ -37,6 +38,10 @@ var periods = []struct {
 	{report.Filter{Period: "year", From: date("2025-06-01")}, "2025-01-01", "2026-01-01"},
 	{report.Filter{Period: "custom", From: date("2025-12-23"), To: date("2026-02-17")}, "2025-12-23", "2026-02-18"},
 	{report.Filter{Period: "custom", From: date("2025-11-01"), To: date("2027-03-04")}, "2025-11-01", "2027-03-05"},
+	{report.Filter{Period: "custom", From: date("2025-10-01"), To: date("2026-03-31")}, "2025-10-01", "2026-04-01"},
+	{report.Filter{Period: "custom", From: date("2025-09-20"), To: date("2026-05-10")}, "2025-09-20", "2026-05-11"},
+	{report.Filter{Period: "custom", From: date("2025-12-10"), To: date("2026-04-05")}, "2025-12-10", "2026-04-06"},
+	{report.Filter{Period: "custom", From: date("2024-07-01"), To: date("2027-06-30")}, "2024-07-01", "2027-07-01"},
 	{report.Filter{Period: "week", From: date("2026-01-08")}, "2026-01-05", "2026-01-12"},
 	{report.Filter{Period: "day", From: date("2026-01-09")}, "2026-01-09", "2026-01-10"},
 }

@@ -62,7 +62,7 @@ func TestReportSpeed(t *testing.T) {
 		t.Logf("rollup rebuild on %s: %s, rows %v", d.Dialect, time.Since(start).Round(time.Millisecond), res.Rows)
 	}
 	if d.Dialect == db.Postgres {
-		if _, err := d.W.ExecContext(ctx, `VACUUM ANALYZE rollup_shop, rollup_distributors, rollup_sales, rollup_customers, rollup_ledger, rollup_withdrawals, rollup_customer_counts, rollup_statements, rollup_balances, rollup_withdrawal_totals, statements, withdrawals, distributors`); err != nil {
+		if _, err := d.W.ExecContext(ctx, `VACUUM ANALYZE rollup_shop, rollup_distributors, rollup_sales, rollup_customers, rollup_ledger, rollup_withdrawals, rollup_customer_counts, rollup_statements, rollup_balances, rollup_withdrawal_totals, rollup_funnel, statements, withdrawals, distributors`); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -59,7 +59,8 @@ type table struct {
 	keys []string // after grain, bucket
 	vals []string
 	raw  func(d db.Dialect, loc *time.Location) string // day rows from raw rows
-	// ups are the grains summed from the day rows: month and year, and quarter where a table has it.
+	// ups are the grains summed from finer rows, in the order they are built: month and year from
+	// the day rows, and quarter from the month rows where a table has quarters.
 	ups []string
 	// derived, instead of raw and ups, is every row of every grain computed from the tables
 	// before it (counts of rows, which are not sums of days).
@@ -129,7 +130,8 @@ var tables = withUps([]table{
 	{name: "rollup_balances", keys: []string{"distributor_id"}, vals: []string{"settled_fen", "withdrawn_fen"},
 		derived: `SELECT grain, bucket, owner_id, sum(CASE WHEN cause = 'settlement' THEN amount_fen ELSE 0 END),
 			-sum(CASE WHEN cause IN ('withdrawal', 'withdrawal_return') THEN amount_fen ELSE 0 END)
-			FROM rollup_ledger WHERE owner_id <> 0 AND kind = 'available' AND cause IN ('settlement', 'withdrawal', 'withdrawal_return')
+			FROM ` + withQuarters("rollup_ledger", "owner_id, kind, cause, amount_fen") + `
+			WHERE owner_id <> 0 AND kind = 'available' AND cause IN ('settlement', 'withdrawal', 'withdrawal_return')
 			GROUP BY grain, bucket, owner_id`},
 	{name: "rollup_withdrawal_totals", keys: []string{"distributor_id"}, vals: withdrawalTotalCols,
 		derived: `SELECT grain, bucket, distributor_id,
@@ -139,17 +141,18 @@ var tables = withUps([]table{
 			sum(CASE WHEN event = 'paid' THEN fee_fen ELSE 0 END), sum(CASE WHEN event = 'paid' THEN payout_seconds ELSE 0 END),
 			sum(CASE WHEN event = 'rejected' THEN withdrawals ELSE 0 END), sum(CASE WHEN event = 'rejected' THEN amount_fen ELSE 0 END),
 			sum(CASE WHEN event = 'failed' THEN withdrawals ELSE 0 END), sum(CASE WHEN event = 'failed' THEN amount_fen ELSE 0 END)
-			FROM rollup_withdrawals GROUP BY grain, bucket, distributor_id`},
+			FROM ` + withQuarters("rollup_withdrawals", "distributor_id, event, withdrawals, amount_fen, fee_fen, payout_seconds") + `
+			GROUP BY grain, bucket, distributor_id`},
 	{name: "rollup_customer_counts", keys: []string{"distributor_id"}, vals: []string{"customers"},
 		derived: `SELECT grain, bucket, distributor_id, count(*) FROM rollup_customers GROUP BY grain, bucket, distributor_id`},
 })
 
-// withUps gives each raw table its summed grains: customers have quarters too.
+// withUps gives each raw table its summed grains: quarters too in quarterTables.
 func withUps(ts []table) []table {
 	for i := range ts {
 		switch {
 		case ts[i].derived != "":
-		case ts[i].name == "rollup_customers":
+		case quarterTables[ts[i].name]:
 			ts[i].ups = []string{Month, Quarter, Year}
 		default:
 			ts[i].ups = monthYear
@@ -158,29 +161,36 @@ func withUps(ts []table) []table {
 	return ts
 }
 
+// withQuarters is the rows of a table without quarter rows (its grain, bucket and cols) with the
+// quarters summed from its months added, as a FROM item: a derived table with quarter rows reads
+// them from this.
+func withQuarters(table, cols string) string {
+	return `(SELECT grain, bucket, ` + cols + ` FROM ` + table + ` UNION ALL
+		SELECT 'q', ` + quarterOf("bucket") + `, ` + cols + ` FROM ` + table + ` WHERE grain = 'm') src`
+}
+
 func (t table) cols() []string {
 	return append(append([]string{"grain", "bucket"}, t.keys...), t.vals...)
 }
 
-// up is the month (or year) rows of t summed from its day rows.
+// up is the month, quarter or year rows of t: quarters summed from its month rows (a third of a
+// quarter's day rows' cost, and the months are checked against their days), the others from its
+// day rows.
 func (t table) up(grain string) string {
 	if t.upFn != nil {
 		return t.upFn(grain)
 	}
-	bucket := "substr(bucket, 1, 7) || '-01'"
-	switch grain {
-	case Year:
-		bucket = "substr(bucket, 1, 4) || '-01-01'"
-	case Quarter:
-		bucket = `substr(bucket, 1, 5) || CASE WHEN substr(bucket, 6, 2) < '04' THEN '01' WHEN substr(bucket, 6, 2) < '07' THEN '04'
-			WHEN substr(bucket, 6, 2) < '10' THEN '07' ELSE '10' END || '-01'`
+	from := Day
+	if grain == Quarter {
+		from = Month
 	}
+	bucket := bucketOf(grain, "bucket")
 	sums := make([]string, len(t.vals))
 	for i, v := range t.vals {
 		sums[i] = "sum(" + v + ")"
 	}
 	return `SELECT '` + grain + `', ` + bucket + `, ` + strings.Join(t.keys, ", ") + `, ` + strings.Join(sums, ", ") +
-		` FROM ` + t.name + ` WHERE grain = 'd' GROUP BY ` + bucket + `, ` + strings.Join(t.keys, ", ")
+		` FROM ` + t.name + ` WHERE grain = '` + from + `' GROUP BY ` + bucket + `, ` + strings.Join(t.keys, ", ")
 }
 
 // RebuildResult says what a rebuild did.
@@ -258,8 +268,9 @@ type Breach struct {
 }
 
 // Check compares every rollup with the raw rows: day rows against the direct computation, month
-// and year rows against their days. It returns one breach per table and grain that differs,
-// naming up to 20 differing rows (the rollup's and the raw rows' values).
+// and year rows against their days, quarter rows against their months. It returns one breach
+// per table and grain that differs, naming up to 20 differing rows (the rollup's and the raw
+// rows' values).
 func Check(ctx context.Context, q db.Querier, dialect db.Dialect) ([]Breach, error) {
 	loc, err := Zone(ctx, q, "")
 	if err != nil {
@@ -311,7 +322,11 @@ func checkNames(t table) []string {
 	}
 	out := []string{t.name + " day rows equal the raw rows"}
 	for _, g := range t.ups {
-		out = append(out, t.name+" "+map[string]string{Month: "month", Quarter: "quarter", Year: "year"}[g]+" rows equal the sum of their days")
+		of := "days"
+		if g == Quarter {
+			of = "months"
+		}
+		out = append(out, t.name+" "+map[string]string{Month: "month", Quarter: "quarter", Year: "year"}[g]+" rows equal the sum of their "+of)
 	}
 	return out
 }

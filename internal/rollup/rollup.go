@@ -3,10 +3,13 @@
 // # Design
 //
 // Every rollup row is a set of counters keyed by (grain, bucket, dimensions…): grain is a day,
-// a month or a year of the merchant's zone, bucket that period's first day as YYYY-MM-DD. A
-// report over any range of days reads the whole years, whole months and odd days that tile it
-// (Segments), so a year for one distributor is one row, a quarter three, and a custom range at
-// most a few dozen — never the raw orders.
+// a month, a quarter or a year of the merchant's zone, bucket that period's first day as
+// YYYY-MM-DD. A report over any range of days reads the whole years, whole quarters, whole
+// months and odd days that tile it (Segments), so a month, a quarter or a year for one
+// distributor is one row, and a custom range at most a few dozen — never the raw orders. Every
+// table a report tiles a range over has quarter rows; rollup_shop (whose reports read months),
+// rollup_ledger and rollup_withdrawals (which reports read only through rollup_balances and
+// rollup_withdrawal_totals) have none, so a payment writes no more rows than it must.
 //
 // The counters are written in the same database transaction as the raw rows they count. The
 // write sites call AddOrder (order payment and refund), AddFunnel (an order placed, paid or
@@ -37,10 +40,10 @@
 // tables, so no writer adds a delta in the old zone after a rebuild or loses one during it.
 //
 // Distinct customers are not additive: rollup_customers keeps one row per (bucket, distributor,
-// customer), with quarter buckets too, and rollup_customer_counts the number of those rows per
-// bucket and distributor — a customer row the upsert created (its orders equal what the
-// transaction added) adds 1, in a second statement after the first (key order is kept: every
-// writer locks counts after customers). So a day, month, quarter or year reads one count per
+// customer), and rollup_customer_counts the number of those rows per bucket and distributor — a
+// customer row the upsert created (its orders equal what the transaction added) adds 1, in a
+// second statement after the first (key order is kept: every writer locks counts after
+// customers). So a day, month, quarter or year reads one count per
 // distributor; other ranges count distinct customers over their few buckets; per product they
 // come from the indexed order lines of that one product.
 //
@@ -71,8 +74,8 @@ import (
 	"github.com/fenxiao/fenxiao/internal/db"
 )
 
-// Grains of a bucket. Quarter buckets exist only for distinct customers (rollup_customers and
-// rollup_customer_counts), so a quarter's customers are one bucket's count.
+// Grains of a bucket. Quarter buckets exist in the tables Segments tiles ranges over (see
+// quarterTables); the others have day, month and year rows.
 const (
 	Day     = "d"
 	Month   = "m"
@@ -81,6 +84,15 @@ const (
 )
 
 var grains = []string{Day, Month, Year}
+
+// quarterTables are the tables with quarter rows: those a report reads over a tiling of its range
+// (Segments), rollup_shop aside (the commission report reads its months). The writers add a
+// quarter row beside the day, month and year rows; Rebuild and Check sum the quarters from the
+// months.
+var quarterTables = map[string]bool{
+	"rollup_distributors": true, "rollup_sales": true, "rollup_customers": true, "rollup_funnel": true,
+	"rollup_statements": true, "rollup_balances": true, "rollup_withdrawal_totals": true, "rollup_customer_counts": true,
+}
 
 // DefaultZone is the merchant's zone until a rebuild names another.
 const DefaultZone = "Asia/Shanghai"
@@ -466,12 +478,14 @@ func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
 	p.dist = newAcc("rollup_distributors", []string{"distributor_id", "parent_id", "level"}, salesCols)
 	p.sales = newAcc("rollup_sales", []string{"product_id", "distributor_id", "parent_id", "level"}, salesCols)
 	p.cust = newAcc("rollup_customers", []string{"distributor_id", "customer_id"}, []string{"orders"})
-	p.cust.quarter = true
 	p.led = newAcc("rollup_ledger", []string{"owner_id", "kind", "cause"}, []string{"amount_fen", "entries"})
 	p.wd = newAcc("rollup_withdrawals", []string{"distributor_id", "event"}, []string{"withdrawals", "amount_fen", "fee_fen", "payout_seconds"})
 	p.bal = newAcc("rollup_balances", []string{"distributor_id"}, []string{"settled_fen", "withdrawn_fen"})
 	p.wdd = newAcc("rollup_withdrawal_totals", []string{"distributor_id"}, withdrawalTotalCols)
 	p.fun = newAcc("rollup_funnel", []string{"distributor_id"}, funnelCols)
+	for _, a := range []*acc{p.dist, p.sales, p.cust, p.bal, p.wdd, p.fun} {
+		a.quarter = quarterTables[a.table]
+	}
 	for _, d := range p.orders {
 		p.addOrder(Buckets(d.PaidAt, loc), d)
 	}

@@ -12,44 +12,75 @@ type Segment struct {
 	From, To string
 }
 
+// tiling is the grains Segments tiles with, finest first; each one's boundaries are boundaries
+// of the one before.
+var tiling = []string{Day, Month, Quarter, Year}
+
 // Segments tiles the days [from, to) — calendar dates, to exclusive — with the fewest buckets:
-// the odd days up to the first month boundary, the odd months up to the first year boundary,
-// whole years, then months and days again. Only the date part of from and to is used.
+// the odd days up to the first month boundary, the odd months up to the first quarter boundary,
+// the odd quarters up to the first year boundary, whole years, then quarters, months and days
+// again. So a calendar month, quarter or year is one bucket. Only the date part of from and to
+// is used.
 func Segments(from, to time.Time) []Segment {
 	a, b := civil(from), civil(to)
 	if !a.Before(b) {
 		return nil
 	}
-	var out []Segment
-	seg := func(g string, x, y time.Time) {
+	var head, tail []Segment
+	seg := func(out *[]Segment, g string, x, y time.Time) {
 		if x.Before(y) {
-			out = append(out, Segment{g, x.Format(time.DateOnly), y.Format(time.DateOnly)})
+			*out = append(*out, Segment{g, x.Format(time.DateOnly), y.Format(time.DateOnly)})
 		}
 	}
-	m1 := time.Date(a.Year(), a.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if m1.Before(a) {
-		m1 = m1.AddDate(0, 1, 0)
+	// [a, b) is aligned to tiling[i]; the whole buckets of the next grain inside it are [up, down).
+	for i, g := range tiling {
+		if i == len(tiling)-1 {
+			seg(&head, g, a, b)
+			break
+		}
+		up, down := ceilTo(a, tiling[i+1]), floorTo(b, tiling[i+1])
+		if !up.Before(down) { // no whole bucket of the next grain inside
+			seg(&head, g, a, b)
+			break
+		}
+		seg(&head, g, a, up)
+		var t []Segment
+		seg(&t, g, down, b)
+		tail = append(t, tail...)
+		a, b = up, down
 	}
-	m2 := time.Date(b.Year(), b.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if !m1.Before(m2) { // no whole month inside
-		seg(Day, a, b)
-		return out
+	return append(head, tail...)
+}
+
+// floorTo is the first day of t's bucket of grain g (month, quarter or year).
+func floorTo(t time.Time, g string) time.Time {
+	switch g {
+	case Month:
+		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	case Quarter:
+		return time.Date(t.Year(), (t.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	seg(Day, a, m1)
-	y1 := time.Date(m1.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	if y1.Before(m1) {
-		y1 = y1.AddDate(1, 0, 0)
+	return time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// ceilTo is the first bucket boundary of grain g at or after t.
+func ceilTo(t time.Time, g string) time.Time {
+	f := floorTo(t, g)
+	if f.Equal(t) {
+		return f
 	}
-	y2 := time.Date(m2.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	if y1.Before(y2) {
-		seg(Month, m1, y1)
-		seg(Year, y1, y2)
-		seg(Month, y2, m2)
-	} else {
-		seg(Month, m1, m2)
+	return f.AddDate(0, span(g), 0)
+}
+
+// span is the months in one bucket of grain g (month, quarter or year).
+func span(g string) int {
+	switch g {
+	case Month:
+		return 1
+	case Quarter:
+		return 3
 	}
-	seg(Day, m2, b)
-	return out
+	return 12
 }
 
 func civil(t time.Time) time.Time {
@@ -81,20 +112,17 @@ func Where(prefix string, segs []Segment, first int) (string, []any) {
 	return "(" + strings.Join(parts, " OR ") + ")", args
 }
 
-// single reports whether s is one bucket: a day, a month or a year.
+// single reports whether s is one bucket: a day, a month, a quarter or a year.
 func (s Segment) single() bool {
 	from, err1 := time.Parse(time.DateOnly, s.From)
 	to, err2 := time.Parse(time.DateOnly, s.To)
 	if err1 != nil || err2 != nil {
 		return false
 	}
-	switch s.Grain {
-	case Day:
+	if s.Grain == Day {
 		return to.Equal(from.AddDate(0, 0, 1))
-	case Month:
-		return to.Equal(from.AddDate(0, 1, 0))
 	}
-	return to.Equal(from.AddDate(1, 0, 0))
+	return to.Equal(from.AddDate(0, span(s.Grain), 0))
 }
 
 // Single reports whether segs select one bucket, so each key has one row in it.

@@ -57,14 +57,23 @@ func bucketOf(g, day string) string {
 	switch g {
 	case Month:
 		return "substr(" + day + ", 1, 7) || '-01'"
+	case Quarter:
+		return quarterOf(day)
 	case Year:
 		return "substr(" + day + ", 1, 4) || '-01-01'"
 	}
 	return day
 }
 
-// writeStatements upserts the day, month and year rows of the batches' statements, rows in key
-// order.
+// quarterOf is the first day of the quarter of a YYYY-MM-DD expression, as SQL (QuarterOf).
+func quarterOf(day string) string {
+	m := "substr(" + day + ", 6, 2)"
+	return "substr(" + day + ", 1, 5) || CASE WHEN " + m + " < '04' THEN '01' WHEN " + m + " < '07' THEN '04' WHEN " + m +
+		" < '10' THEN '07' ELSE '10' END || '-01'"
+}
+
+// writeStatements upserts the day, month, quarter and year rows of the batches' statements, rows
+// in key order.
 func (p *pending) writeStatements(ctx context.Context, tx *db.Tx, day string) error {
 	for _, b := range p.statements {
 		args := []any{b.runID}
@@ -74,7 +83,7 @@ func (p *pending) writeStatements(ctx context.Context, tx *db.Tx, day string) er
 			ph[i] = fmt.Sprintf("$%d", i+2)
 		}
 		var sel []string
-		for _, g := range grains {
+		for _, g := range []string{Day, Month, Quarter, Year} {
 			sel = append(sel, `SELECT '`+g+`' AS grain, `+bucketOf(g, "s.day")+` AS bucket, s.distributor_id, 1 AS n, s.accrued_fen, s.reversed_fen,
 				s.clawed_back_fen, s.settled_fen, s.withdrawn_fen, s.id AS first_id, s.opening_fen, s.id AS last_id, s.closing_fen FROM s`)
 		}
@@ -102,13 +111,18 @@ func statementsRaw(day string) string {
 		JOIN statements f ON f.id = x.first_id JOIN statements l ON l.id = x.last_id`
 }
 
-// statementsUp is the month or year rows of rollup_statements from its day rows.
+// statementsUp is the month, quarter or year rows of rollup_statements: quarters from the month
+// rows (fewer to read), the others from the day rows.
 func statementsUp(g string) string {
+	from := Day
+	if g == Quarter {
+		from = Month
+	}
 	return `SELECT '` + g + `', x.b, x.distributor_id, x.n, x.accrued, x.reversed, x.clawed, x.settled, x.withdrawn,
 			x.first_id, f.opening_fen, x.last_id, l.closing_fen
 		FROM (SELECT ` + bucketOf(g, "bucket") + ` AS b, distributor_id, sum(statements) AS n, sum(accrued_fen) AS accrued,
 				sum(reversed_fen) AS reversed, sum(clawed_back_fen) AS clawed, sum(settled_fen) AS settled, sum(withdrawn_fen) AS withdrawn,
 				min(first_id) AS first_id, max(last_id) AS last_id
-			FROM rollup_statements WHERE grain = 'd' GROUP BY 1, 2) x
+			FROM rollup_statements WHERE grain = '` + from + `' GROUP BY 1, 2) x
 		JOIN statements f ON f.id = x.first_id JOIN statements l ON l.id = x.last_id`
 }
