@@ -59,13 +59,17 @@ func createAndPay(b *testing.B, clients int) {
 
 // BenchmarkRawInsert writes what one paid order writes — an order, 3 lines, 6 commissions, a
 // ledger transaction with 3 entries — as bare INSERTs in one transaction: the floor the money
-// path is measured against.
+// path is measured against. Its create-then-pay runs add the writes the money path cannot
+// skip (rawCreateThenPay).
 func BenchmarkRawInsert(b *testing.B) {
 	for _, clients := range benchClients {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { rawInsert(b, clients, allIndexes) })
 	}
 	b.Run(fmt.Sprintf("clients=%d/unique-indexes-only", benchClients[1]), func(b *testing.B) { rawInsert(b, benchClients[1], uniqueOnly) })
 	b.Run(fmt.Sprintf("clients=%d/no-secondary-indexes", benchClients[1]), func(b *testing.B) { rawInsert(b, benchClients[1], noIndexes) })
+	for _, clients := range benchClients {
+		b.Run(fmt.Sprintf("clients=%d/create-then-pay", clients), func(b *testing.B) { rawCreateThenPay(b, clients) })
+	}
 }
 
 // Which secondary indexes rawInsert keeps.
@@ -173,4 +177,103 @@ func dropSecondaryIndexes(b *testing.B, d *db.DB, keepUnique bool, tables ...str
 			}
 		}
 	}
+}
+
+// rawCreateThenPay is the floor of the money path as it must run: the rows of rawInsert in two
+// transactions, placing then paying, plus the writes neither step can skip — the conditional
+// stock update of each line at both steps, the order's status, the balances. No reads, no
+// customer or binding, no report rollups: everything the money path does beyond this is what
+// validation, attribution and the reports cost.
+func rawCreateThenPay(b *testing.B, clients int) {
+	s := newShop(b)
+	alice := s.distributor("Alice", nil)
+	var skus [3]int64
+	for i := range skus {
+		skus[i] = s.product(fmt.Sprint("商品", i), 1990, 1e9, nil, true)
+	}
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		_, _, err := s.Orders.Ledger.Post(ctx, tx, ledger.Posting{Key: "open", Cause: "bench",
+			Entries: []ledger.Entry{{OwnerID: alice.ID, Kind: ledger.Frozen, AmountFen: 1}, {OwnerID: 0, Kind: ledger.CommissionExpense, AmountFen: -1}}})
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var frozen, expense int64
+	s.DB.R.QueryRow(`SELECT id FROM ledger_accounts WHERE owner_id = $1 AND kind = 'frozen'`, alice.ID).Scan(&frozen)
+	s.DB.R.QueryRow(`SELECT id FROM ledger_accounts WHERE owner_id = 0 AND kind = 'commission_expense'`).Scan(&expense)
+	stock := func(tx *db.Tx, q string) error {
+		for _, sku := range skus {
+			if r, err := tx.Exec(q, sku, 2); err != nil {
+				return err
+			} else if n, _ := r.RowsAffected(); n != 1 {
+				return fmt.Errorf("stock of SKU %d did not move", sku)
+			}
+		}
+		return nil
+	}
+	var n atomic.Int64
+	b.SetParallelism(max(1, clients/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			var id int64
+			lines := make([]int64, 0, 3)
+			err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+				lines = lines[:0]
+				if err := tx.QueryRow(`INSERT INTO orders (order_no, customer_id, customer_name, customer_phone, ship_address, status,
+					items_fen, discount_fen, shipping_fen, total_fen, plan_version, attribution, created_at, updated_at, expires_at)
+					VALUES ($1, 1, 'c', '13700000000', 'a', 'created', 1, 0, 0, 1, 1, 'ref', $2, $2, $2) RETURNING id`, fmt.Sprint("R", i), tx.Now).Scan(&id); err != nil {
+					return err
+				}
+				for l := 1; l <= 3; l++ {
+					var lid int64
+					if err := tx.QueryRow(`INSERT INTO order_lines (order_id, line_no, product_id, sku_id, product_name, spec, unit_price_fen,
+						quantity, amount_fen, discount_fen, base_fen, rules) VALUES ($1, $2, 1, 1, 'p', '', 100, 1, 100, 0, 100, '{}') RETURNING id`, id, l).Scan(&lid); err != nil {
+						return err
+					}
+					lines = append(lines, lid)
+				}
+				return stock(tx, `UPDATE skus SET stock = stock - $2, reserved = reserved + $2 WHERE id = $1 AND stock >= $2`)
+			})
+			if err == nil {
+				err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+					if _, err := tx.Exec(`UPDATE orders SET status = 'paid', payment_provider = 'bench', payment_ref = $2, paid_at = $3, updated_at = $3
+						WHERE id = $1 AND status = 'created'`, id, fmt.Sprint("P", i), tx.Now); err != nil {
+						return err
+					}
+					if err := stock(tx, `UPDATE skus SET reserved = reserved - $2, sold = sold + $2 WHERE id = $1 AND reserved >= $2`); err != nil {
+						return err
+					}
+					for _, lid := range lines {
+						for _, role := range []string{"direct", "override"} {
+							if _, err := tx.Exec(`INSERT INTO commissions (order_id, order_line_id, distributor_id, role, base_fen, rate_bp,
+								fixed_fen_per_unit, quantity, amount_fen, status, plan_version, created_at) VALUES ($1, $2, 1, $3, 100, 800, 0, 1, 8, 'frozen', 1, $4)`,
+								id, lid, role, tx.Now); err != nil {
+								return err
+							}
+						}
+					}
+					var txID int64
+					if err := tx.QueryRow(`INSERT INTO ledger_transactions (idem_key, cause, cause_id, memo, created_at) VALUES ($1, 'order_payment', '', '', $2) RETURNING id`,
+						fmt.Sprint("raw:", i), tx.Now).Scan(&txID); err != nil {
+						return err
+					}
+					for e, acct := range []int64{frozen, frozen, expense} {
+						if _, err := tx.Exec(`INSERT INTO ledger_entries (transaction_id, account_id, owner_id, amount_fen, created_at) VALUES ($1, $2, $3, $4, $5)`,
+							txID, acct, alice.ID, []int64{1, 1, -2}[e], tx.Now); err != nil {
+							return err
+						}
+					}
+					_, err := tx.Exec(`UPDATE ledger_accounts SET balance_fen = balance_fen + CASE WHEN id = $1 THEN 2 ELSE -2 END WHERE id IN ($1, $2)`, frozen, expense)
+					return err
+				})
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
 }
