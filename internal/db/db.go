@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -36,9 +37,14 @@ type DB struct {
 	R       *Pool   // reads outside transactions
 	URL     string  // without secrets only if the caller gave none
 
-	stmts stmtCache
-	group groupCommit // SQLite only
+	stmts   stmtCache
+	group   groupCommit  // SQLite only
+	retries atomic.Int64 // PostgreSQL transactions run again after a deadlock or serialization failure
 }
+
+// Retries counts the transactions run again after PostgreSQL broke a deadlock or a
+// serialization conflict: each is a caller that waited (a deadlock, about a second) for nothing.
+func (d *DB) Retries() int64 { return d.retries.Load() }
 
 // Options tune Open.
 type Options struct {
@@ -182,6 +188,7 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := d.inTx(ctx, fn)
 		if err != nil && attempt < 5 && retryable(err) {
+			d.retries.Add(1)
 			time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
 			continue
 		}

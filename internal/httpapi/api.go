@@ -87,6 +87,11 @@ func New(d *db.DB, log *slog.Logger) *Server {
 	}, []string{"route", "code"})
 	s.metrics.MustRegister(s.Links.Clicks.Collectors()...)
 	s.metrics.MustRegister(s.reqDur, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if d.Dialect == db.Postgres {
+		s.metrics.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "fenxiao_db_retries_total",
+			Help: "PostgreSQL transactions run again after a deadlock or serialization failure."},
+			func() float64 { return float64(d.Retries()) }))
+	}
 	if d.Dialect == db.SQLite {
 		s.metrics.MustRegister(
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "fenxiao_db_commits_total",

@@ -245,14 +245,13 @@ func (s *Service) create(ctx context.Context, tx *db.Tx, in Input, name, phone, 
 	if _, err := tx.ExecContext(ctx, qInsertLines+strings.Join(values, ","), args...); err != nil {
 		return 0, fmt.Errorf("store order lines: %w", err)
 	}
-	// Stock rows are the hottest rows of a sale: take them last so their locks (on PostgreSQL)
-	// are held only until the commit that follows.
-	for _, l := range in.Lines {
-		if err := catalog.Reserve(ctx, tx, l.SKUID, l.Quantity); err != nil {
-			return 0, err
-		}
+	// Stock rows are the hottest rows of a sale: take them last, in SKU order (stock.go), so
+	// their locks (on PostgreSQL) are held only through the funnel rollup and the commit.
+	lines := make([]stockLine, len(in.Lines))
+	for i, l := range in.Lines {
+		lines[i] = stockLine{l.SKUID, l.Quantity}
 	}
-	return id, nil
+	return id, moveStock(ctx, tx, catalog.Reserve, lines)
 }
 
 // newOrderNo is a date plus 10 random digits: readable on the phone, unguessable enough that

@@ -75,10 +75,8 @@ func (s *Service) Cancel(ctx context.Context, id int64, reason string) (Order, e
 		return Order{}, errs.Field("reason", "invalid_reason", "reason must be at most 500 characters")
 	}
 	return s.step(ctx, id, "cancel", []Status{Created}, func(tx *db.Tx, o Order) error {
-		for _, l := range o.Lines {
-			if err := catalog.Release(ctx, tx, l.SKUID, l.Quantity); err != nil {
-				return err
-			}
+		if err := moveStock(ctx, tx, catalog.Release, stockOf(o.Lines)); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, qCancel, id, reason, tx.Now)
 		return err

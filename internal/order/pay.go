@@ -67,10 +67,8 @@ func (s *Service) Pay(ctx context.Context, id int64, in PayInput) (Order, error)
 		}
 		// The shared rows — stock, the distributors' and the merchant's balances — come last, so
 		// their locks are held only until the commit.
-		for _, l := range o.Lines {
-			if err := catalog.Consume(ctx, tx, l.SKUID, l.Quantity); err != nil {
-				return err
-			}
+		if err := moveStock(ctx, tx, catalog.Consume, stockOf(o.Lines)); err != nil {
+			return err
 		}
 		cs, err := s.accrue(ctx, tx, o)
 		if err != nil {

@@ -113,6 +113,7 @@ func (s *Service) refund(ctx context.Context, tx *db.Tx, o Order, in RefundInput
 	if err := tx.QueryRowContext(ctx, qInsertRefund, o.ID, nullStr(in.IdemKey), amount, reason, in.Restock, tx.Now).Scan(&refundID); err != nil {
 		return fmt.Errorf("store refund: %w", err)
 	}
+	var stock []stockLine
 	for _, p := range parts {
 		l := o.Lines[p.idx]
 		if _, err := tx.ExecContext(ctx, qInsertRefundLine, refundID, l.ID, p.qty, p.amountFen); err != nil {
@@ -125,13 +126,14 @@ func (s *Service) refund(ctx context.Context, tx *db.Tx, o Order, in RefundInput
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.E(errs.Conflict, "refund_exceeds_quantity", "line %d was refunded concurrently; reload the order", l.ID)
 		}
-		stock := catalog.Unsell
-		if in.Restock {
-			stock = catalog.Restock
-		}
-		if err := stock(ctx, tx, l.SKUID, p.qty); err != nil {
-			return err
-		}
+		stock = append(stock, stockLine{l.SKUID, p.qty})
+	}
+	move := catalog.Unsell
+	if in.Restock {
+		move = catalog.Restock
+	}
+	if err := moveStock(ctx, tx, move, stock); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, qOrderRefunded, o.ID, amount, tx.Now); err != nil {
 		return err
