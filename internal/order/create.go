@@ -229,6 +229,9 @@ func (s *Service) create(ctx context.Context, tx *db.Tx, in Input, name, phone, 
 	if err := rollup.AddFunnel(ctx, tx, rollup.FunnelDelta{CreatedAt: tx.Now, DistributorID: attr.DistributorID, Orders: 1}); err != nil {
 		return 0, err
 	}
+	if err := rollup.ReadZoneEarly(ctx, tx); err != nil { // before the stock rows, not after
+		return 0, err
+	}
 	args := make([]any, 0, len(in.Lines)*12)
 	values := make([]string, 0, len(in.Lines))
 	for i, l := range in.Lines {

@@ -58,6 +58,9 @@ func (s *Service) Pay(ctx context.Context, id int64, in PayInput) (Order, error)
 		if err != nil {
 			return err
 		}
+		if err := rollup.ReadZoneEarly(ctx, tx); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, qMarkPaid, id, provider, ref, tx.Now, o.DistributorID, o.DistributorLevel, o.ParentID, note)
 		if db.IsDuplicate(err, "orders", "payment") {
 			return errs.Field("reference", "payment_reused", "payment %s %s already paid another order", provider, ref)
@@ -65,14 +68,20 @@ func (s *Service) Pay(ctx context.Context, id int64, in PayInput) (Order, error)
 		if err != nil {
 			return err
 		}
-		// The shared rows — stock, the distributors' and the merchant's balances — come last, so
-		// their locks are held only until the commit.
+		// The shared rows — stock, the distributors' and the merchant's balances, the rollups —
+		// come last, so their locks are held only until the commit (stock.go): the new rows
+		// (commissions, the ledger transaction and its entries) are written before them.
+		cs, posting, err := s.accrue(ctx, tx, o)
+		if err != nil {
+			return err
+		}
 		if err := moveStock(ctx, tx, catalog.Consume, stockOf(o.Lines)); err != nil {
 			return err
 		}
-		cs, err := s.accrue(ctx, tx, o)
-		if err != nil {
-			return err
+		if posting != nil {
+			if _, _, err := s.Ledger.Post(ctx, tx, *posting); err != nil {
+				return err
+			}
 		}
 		if err := addPaidFunnel(ctx, tx, o, placed); err != nil {
 			return err
@@ -138,22 +147,22 @@ func snapshot(o Order) commission.Order {
 	return co
 }
 
-// accrue writes the order's commissions and posts them frozen, in one ledger transaction, and
-// returns them.
-func (s *Service) accrue(ctx context.Context, tx *db.Tx, o Order) ([]commission.Commission, error) {
+// accrue writes the order's commissions and returns them with the posting that freezes them, in
+// one ledger transaction, for the caller to post.
+func (s *Service) accrue(ctx context.Context, tx *db.Tx, o Order) ([]commission.Commission, *ledger.Posting, error) {
 	if o.DistributorID == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	plan, err := s.Plans.Get(ctx, tx, o.PlanVersion)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cs, err := commission.Compute(snapshot(o), plan)
 	if err != nil {
-		return nil, fmt.Errorf("compute commissions of order %s: %w", o.OrderNo, err)
+		return nil, nil, fmt.Errorf("compute commissions of order %s: %w", o.OrderNo, err)
 	}
 	if len(cs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	values := make([]string, 0, len(cs))
 	args := make([]any, 0, len(cs)*12)
@@ -171,16 +180,15 @@ func (s *Service) accrue(ctx context.Context, tx *db.Tx, o Order) ([]commission.
 		total += c.AmountFen
 	}
 	if _, err := tx.ExecContext(ctx, qInsertCommissions+strings.Join(values, ","), args...); err != nil {
-		return nil, fmt.Errorf("store commissions: %w", err)
+		return nil, nil, fmt.Errorf("store commissions: %w", err)
 	}
 	entries := make([]ledger.Entry, 0, len(order)+1)
 	for _, d := range order {
 		entries = append(entries, ledger.Entry{OwnerID: d, Kind: ledger.Frozen, AmountFen: perDistributor[d]})
 	}
 	entries = append(entries, ledger.Entry{OwnerID: 0, Kind: ledger.CommissionExpense, AmountFen: -total})
-	_, _, err = s.Ledger.Post(ctx, tx, ledger.Posting{
+	return cs, &ledger.Posting{
 		Key: fmt.Sprintf("order:%d:paid", o.ID), Cause: "order_payment", CauseID: fmt.Sprint(o.ID),
 		Memo: "commission on order " + o.OrderNo, Entries: entries,
-	})
-	return cs, err
+	}, nil
 }

@@ -434,6 +434,8 @@ type pending struct {
 	statements  []statementBatch
 
 	shop, dist, sales, cust, led, wd, wdd, bal, fun *acc
+
+	loc *time.Location // the zone, when read ahead (ReadZoneEarly)
 }
 
 type ledgerDelta struct {
@@ -470,9 +472,12 @@ func (p *pending) BeforeCommit(ctx context.Context, tx *db.Tx) error {
 	if len(p.orders)+len(p.funnel)+len(p.ledger)+len(p.withdrawals)+len(p.statements) == 0 {
 		return nil
 	}
-	loc, err := Zone(ctx, tx, keyShare(tx))
-	if err != nil {
-		return err
+	loc := p.loc
+	if loc == nil {
+		var err error
+		if loc, err = Zone(ctx, tx, keyShare(tx)); err != nil {
+			return err
+		}
 	}
 	p.shop = newAcc("rollup_shop", []string{"level"}, salesCols)
 	p.dist = newAcc("rollup_distributors", []string{"distributor_id", "parent_id", "level"}, salesCols)
@@ -559,6 +564,23 @@ func (p *pending) pruneFunnel(ctx context.Context, tx *db.Tx) error {
 		return fmt.Errorf("prune rollup_funnel: %w", err)
 	}
 	return nil
+}
+
+// ReadZoneEarly reads the rollups' time zone now instead of just before the commit. On
+// PostgreSQL a transaction that will lock rows every order queues on (a popular SKU) reads it
+// first, so the read is not one more round trip made while others wait. SQLite's single writer
+// takes no row locks: there it leaves the read to the commit, once per commit group.
+func ReadZoneEarly(ctx context.Context, tx *db.Tx) error {
+	if tx.Dialect != db.Postgres {
+		return nil
+	}
+	p := pendingOf(tx)
+	if p.loc != nil {
+		return nil
+	}
+	loc, err := Zone(ctx, tx, keyShare(tx))
+	p.loc = loc
+	return err
 }
 
 // AddFunnel adds an order's step to the funnel rollup when tx commits.
