@@ -69,8 +69,8 @@ func (s *Service) Pay(ctx context.Context, id int64, in PayInput) (Order, error)
 			return err
 		}
 		// The shared rows — stock, the distributors' and the merchant's balances, the rollups —
-		// come last, so their locks are held only until the commit (stock.go): the new rows
-		// (commissions, the ledger transaction and its entries) are written before them.
+		// come last, in that order, so their locks are held only until the commit (stock.go);
+		// the commissions, new rows nobody waits for, are written before them.
 		cs, posting, err := s.accrue(ctx, tx, o)
 		if err != nil {
 			return err
