@@ -88,17 +88,7 @@ const (
 
 func rawInsert(b *testing.B, clients int, keep indexes) {
 	s := newShop(b)
-	alice := s.distributor("Alice", nil)
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		_, _, err := s.Orders.Ledger.Post(ctx, tx, ledger.Posting{Key: "open", Cause: "bench",
-			Entries: []ledger.Entry{{OwnerID: alice.ID, Kind: ledger.Frozen, AmountFen: 1}, {OwnerID: 0, Kind: ledger.CommissionExpense, AmountFen: -1}}})
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var account int64
-	s.DB.R.QueryRow(`SELECT id FROM ledger_accounts WHERE owner_id = $1 AND kind = 'frozen'`, alice.ID).Scan(&account)
+	r := openRawLedger(b, s)
 	if keep != allIndexes {
 		dropSecondaryIndexes(b, s.DB, keep == uniqueOnly, "orders", "order_lines", "commissions", "ledger_transactions", "ledger_entries")
 	}
@@ -109,37 +99,14 @@ func rawInsert(b *testing.B, clients int, keep indexes) {
 		for pb.Next() {
 			i := n.Add(1)
 			err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-				var id int64
-				if err := tx.QueryRow(`INSERT INTO orders (order_no, customer_id, customer_name, customer_phone, ship_address, status,
-					items_fen, discount_fen, shipping_fen, total_fen, plan_version, attribution, created_at, updated_at, expires_at)
-					VALUES ($1, 1, 'c', '13700000000', 'a', 'paid', 1, 0, 0, 1, 1, 'ref', $2, $2, $2) RETURNING id`, fmt.Sprint("R", i), tx.Now).Scan(&id); err != nil {
+				id, lines, err := r.order(tx, i, "paid")
+				if err != nil {
 					return err
 				}
-				for l := 1; l <= 3; l++ {
-					var lid int64
-					if err := tx.QueryRow(`INSERT INTO order_lines (order_id, line_no, product_id, sku_id, product_name, spec, unit_price_fen,
-						quantity, amount_fen, discount_fen, base_fen, rules) VALUES ($1, $2, 1, 1, 'p', '', 100, 1, 100, 0, 100, '{}') RETURNING id`, id, l).Scan(&lid); err != nil {
-						return err
-					}
-					for _, role := range []string{"direct", "override"} {
-						if _, err := tx.Exec(`INSERT INTO commissions (order_id, order_line_id, distributor_id, role, base_fen, rate_bp,
-							fixed_fen_per_unit, quantity, amount_fen, status, plan_version, created_at) VALUES ($1, $2, 1, $3, 100, 800, 0, 1, 8, 'frozen', 1, $4)`,
-							id, lid, role, tx.Now); err != nil {
-							return err
-						}
-					}
-				}
-				var txID int64
-				if err := tx.QueryRow(`INSERT INTO ledger_transactions (idem_key, cause, cause_id, memo, created_at) VALUES ($1, 'order_payment', '', '', $2) RETURNING id`,
-					fmt.Sprint("raw:", i), tx.Now).Scan(&txID); err != nil {
+				if err := r.commissions(tx, id, lines); err != nil {
 					return err
 				}
-				for e := 0; e < 3; e++ {
-					if _, err := tx.Exec(`INSERT INTO ledger_entries (transaction_id, account_id, owner_id, amount_fen, created_at) VALUES ($1, $2, $3, 1, $4)`, txID, account, alice.ID, tx.Now); err != nil {
-						return err
-					}
-				}
-				return nil
+				return r.posting(tx, i)
 			})
 			if err != nil {
 				b.Fatal(err)
@@ -147,6 +114,74 @@ func rawInsert(b *testing.B, clients int, keep indexes) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+}
+
+// rawRows writes a paid order's rows with bare statements, for the baselines.
+type rawRows struct{ owner, frozen, expense int64 }
+
+// openRawLedger makes a distributor and posts once, so both ledger accounts exist.
+func openRawLedger(b *testing.B, s *shop) rawRows {
+	alice := s.distributor("Alice", nil)
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		_, _, err := s.Orders.Ledger.Post(ctx, tx, ledger.Posting{Key: "open", Cause: "bench",
+			Entries: []ledger.Entry{{OwnerID: alice.ID, Kind: ledger.Frozen, AmountFen: 1}, {OwnerID: 0, Kind: ledger.CommissionExpense, AmountFen: -1}}})
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rawRows{owner: alice.ID}
+	s.DB.R.QueryRow(`SELECT id FROM ledger_accounts WHERE owner_id = $1 AND kind = 'frozen'`, alice.ID).Scan(&r.frozen)
+	s.DB.R.QueryRow(`SELECT id FROM ledger_accounts WHERE owner_id = 0 AND kind = 'commission_expense'`).Scan(&r.expense)
+	return r
+}
+
+// order writes order i and its 3 lines.
+func (r rawRows) order(tx *db.Tx, i int64, status string) (id int64, lines []int64, err error) {
+	if err := tx.QueryRow(`INSERT INTO orders (order_no, customer_id, customer_name, customer_phone, ship_address, status,
+		items_fen, discount_fen, shipping_fen, total_fen, plan_version, attribution, created_at, updated_at, expires_at)
+		VALUES ($1, 1, 'c', '13700000000', 'a', $2, 1, 0, 0, 1, 1, 'ref', $3, $3, $3) RETURNING id`, fmt.Sprint("R", i), status, tx.Now).Scan(&id); err != nil {
+		return 0, nil, err
+	}
+	for l := 1; l <= 3; l++ {
+		var lid int64
+		if err := tx.QueryRow(`INSERT INTO order_lines (order_id, line_no, product_id, sku_id, product_name, spec, unit_price_fen,
+			quantity, amount_fen, discount_fen, base_fen, rules) VALUES ($1, $2, 1, 1, 'p', '', 100, 1, 100, 0, 100, '{}') RETURNING id`, id, l).Scan(&lid); err != nil {
+			return 0, nil, err
+		}
+		lines = append(lines, lid)
+	}
+	return id, lines, nil
+}
+
+// commissions writes a direct and an override commission on each line.
+func (r rawRows) commissions(tx *db.Tx, id int64, lines []int64) error {
+	for _, lid := range lines {
+		for _, role := range []string{"direct", "override"} {
+			if _, err := tx.Exec(`INSERT INTO commissions (order_id, order_line_id, distributor_id, role, base_fen, rate_bp,
+				fixed_fen_per_unit, quantity, amount_fen, status, plan_version, created_at) VALUES ($1, $2, 1, $3, 100, 800, 0, 1, 8, 'frozen', 1, $4)`,
+				id, lid, role, tx.Now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// posting writes order i's ledger transaction with 3 entries.
+func (r rawRows) posting(tx *db.Tx, i int64) error {
+	var txID int64
+	if err := tx.QueryRow(`INSERT INTO ledger_transactions (idem_key, cause, cause_id, memo, created_at) VALUES ($1, 'order_payment', '', '', $2) RETURNING id`,
+		fmt.Sprint("raw:", i), tx.Now).Scan(&txID); err != nil {
+		return err
+	}
+	for e, acct := range []int64{r.frozen, r.frozen, r.expense} {
+		if _, err := tx.Exec(`INSERT INTO ledger_entries (transaction_id, account_id, owner_id, amount_fen, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			txID, acct, r.owner, []int64{1, 1, -2}[e], tx.Now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func dropSecondaryIndexes(b *testing.B, d *db.DB, keepUnique bool, tables ...string) {
@@ -186,27 +221,16 @@ func dropSecondaryIndexes(b *testing.B, d *db.DB, keepUnique bool, tables ...str
 // validation, attribution and the reports cost.
 func rawCreateThenPay(b *testing.B, clients int) {
 	s := newShop(b)
-	alice := s.distributor("Alice", nil)
+	r := openRawLedger(b, s)
 	var skus [3]int64
 	for i := range skus {
 		skus[i] = s.product(fmt.Sprint("商品", i), 1990, 1e9, nil, true)
 	}
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		_, _, err := s.Orders.Ledger.Post(ctx, tx, ledger.Posting{Key: "open", Cause: "bench",
-			Entries: []ledger.Entry{{OwnerID: alice.ID, Kind: ledger.Frozen, AmountFen: 1}, {OwnerID: 0, Kind: ledger.CommissionExpense, AmountFen: -1}}})
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var frozen, expense int64
-	s.DB.R.QueryRow(`SELECT id FROM ledger_accounts WHERE owner_id = $1 AND kind = 'frozen'`, alice.ID).Scan(&frozen)
-	s.DB.R.QueryRow(`SELECT id FROM ledger_accounts WHERE owner_id = 0 AND kind = 'commission_expense'`).Scan(&expense)
 	stock := func(tx *db.Tx, q string) error {
 		for _, sku := range skus {
-			if r, err := tx.Exec(q, sku, 2); err != nil {
+			if res, err := tx.Exec(q, sku, 2); err != nil {
 				return err
-			} else if n, _ := r.RowsAffected(); n != 1 {
+			} else if n, _ := res.RowsAffected(); n != 1 {
 				return fmt.Errorf("stock of SKU %d did not move", sku)
 			}
 		}
@@ -219,21 +243,11 @@ func rawCreateThenPay(b *testing.B, clients int) {
 		for pb.Next() {
 			i := n.Add(1)
 			var id int64
-			lines := make([]int64, 0, 3)
+			var lines []int64
 			err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-				lines = lines[:0]
-				if err := tx.QueryRow(`INSERT INTO orders (order_no, customer_id, customer_name, customer_phone, ship_address, status,
-					items_fen, discount_fen, shipping_fen, total_fen, plan_version, attribution, created_at, updated_at, expires_at)
-					VALUES ($1, 1, 'c', '13700000000', 'a', 'created', 1, 0, 0, 1, 1, 'ref', $2, $2, $2) RETURNING id`, fmt.Sprint("R", i), tx.Now).Scan(&id); err != nil {
+				var err error
+				if id, lines, err = r.order(tx, i, "created"); err != nil {
 					return err
-				}
-				for l := 1; l <= 3; l++ {
-					var lid int64
-					if err := tx.QueryRow(`INSERT INTO order_lines (order_id, line_no, product_id, sku_id, product_name, spec, unit_price_fen,
-						quantity, amount_fen, discount_fen, base_fen, rules) VALUES ($1, $2, 1, 1, 'p', '', 100, 1, 100, 0, 100, '{}') RETURNING id`, id, l).Scan(&lid); err != nil {
-						return err
-					}
-					lines = append(lines, lid)
 				}
 				return stock(tx, `UPDATE skus SET stock = stock - $2, reserved = reserved + $2 WHERE id = $1 AND stock >= $2`)
 			})
@@ -246,27 +260,13 @@ func rawCreateThenPay(b *testing.B, clients int) {
 					if err := stock(tx, `UPDATE skus SET reserved = reserved - $2, sold = sold + $2 WHERE id = $1 AND reserved >= $2`); err != nil {
 						return err
 					}
-					for _, lid := range lines {
-						for _, role := range []string{"direct", "override"} {
-							if _, err := tx.Exec(`INSERT INTO commissions (order_id, order_line_id, distributor_id, role, base_fen, rate_bp,
-								fixed_fen_per_unit, quantity, amount_fen, status, plan_version, created_at) VALUES ($1, $2, 1, $3, 100, 800, 0, 1, 8, 'frozen', 1, $4)`,
-								id, lid, role, tx.Now); err != nil {
-								return err
-							}
-						}
-					}
-					var txID int64
-					if err := tx.QueryRow(`INSERT INTO ledger_transactions (idem_key, cause, cause_id, memo, created_at) VALUES ($1, 'order_payment', '', '', $2) RETURNING id`,
-						fmt.Sprint("raw:", i), tx.Now).Scan(&txID); err != nil {
+					if err := r.commissions(tx, id, lines); err != nil {
 						return err
 					}
-					for e, acct := range []int64{frozen, frozen, expense} {
-						if _, err := tx.Exec(`INSERT INTO ledger_entries (transaction_id, account_id, owner_id, amount_fen, created_at) VALUES ($1, $2, $3, $4, $5)`,
-							txID, acct, alice.ID, []int64{1, 1, -2}[e], tx.Now); err != nil {
-							return err
-						}
+					if err := r.posting(tx, i); err != nil {
+						return err
 					}
-					_, err := tx.Exec(`UPDATE ledger_accounts SET balance_fen = balance_fen + CASE WHEN id = $1 THEN 2 ELSE -2 END WHERE id IN ($1, $2)`, frozen, expense)
+					_, err := tx.Exec(`UPDATE ledger_accounts SET balance_fen = balance_fen + CASE WHEN id = $1 THEN 2 ELSE -2 END WHERE id IN ($1, $2)`, r.frozen, r.expense)
 					return err
 				})
 			}
