@@ -34,24 +34,16 @@ func createAndPay(b *testing.B, clients int) {
 	for i := range skus {
 		skus[i] = s.product(fmt.Sprint("商品", i), 1990+int64(i)*100, 1e9, nil, true)
 	}
-	var n atomic.Int64
-	b.SetParallelism(max(1, clients/runtime.GOMAXPROCS(0)))
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			i := n.Add(1)
-			o, _, err := s.Orders.Create(ctx, order.Input{CustomerName: "顾客", CustomerPhone: fmt.Sprintf("137%08d", i%100000), ShipAddress: "杭州",
-				Ref: bob.Code, DiscountFen: 100, ShippingFen: 800,
-				Lines: []order.LineInput{{SKUID: skus[0], Quantity: 1}, {SKUID: skus[1], Quantity: 2}, {SKUID: skus[2], Quantity: 3}}})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := s.Orders.Pay(ctx, o.ID, order.PayInput{AmountFen: o.TotalFen, Provider: "bench", Reference: o.OrderNo}); err != nil {
-				b.Fatal(err)
-			}
+	ordersInParallel(b, clients, func(i int64) error {
+		o, _, err := s.Orders.Create(ctx, order.Input{CustomerName: "顾客", CustomerPhone: fmt.Sprintf("137%08d", i%100000), ShipAddress: "杭州",
+			Ref: bob.Code, DiscountFen: 100, ShippingFen: 800,
+			Lines: []order.LineInput{{SKUID: skus[0], Quantity: 1}, {SKUID: skus[1], Quantity: 2}, {SKUID: skus[2], Quantity: 3}}})
+		if err != nil {
+			return err
 		}
+		_, err = s.Orders.Pay(ctx, o.ID, order.PayInput{AmountFen: o.TotalFen, Provider: "bench", Reference: o.OrderNo})
+		return err
 	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
 	if c, n := s.DB.GroupStats(); c > 0 {
 		b.ReportMetric(float64(n)/float64(c), "tx/commit")
 	}
@@ -92,28 +84,18 @@ func rawInsert(b *testing.B, clients int, keep indexes) {
 	if keep != allIndexes {
 		dropSecondaryIndexes(b, s.DB, keep == uniqueOnly, "orders", "order_lines", "commissions", "ledger_transactions", "ledger_entries")
 	}
-	var n atomic.Int64
-	b.SetParallelism(max(1, clients/runtime.GOMAXPROCS(0)))
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			i := n.Add(1)
-			err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-				id, lines, err := r.order(tx, i, "paid")
-				if err != nil {
-					return err
-				}
-				if err := r.commissions(tx, id, lines); err != nil {
-					return err
-				}
-				return r.posting(tx, i)
-			})
+	ordersInParallel(b, clients, func(i int64) error {
+		return s.DB.InTx(ctx, func(tx *db.Tx) error {
+			id, lines, err := r.order(tx, i, "paid")
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
-		}
+			if err := r.commissions(tx, id, lines); err != nil {
+				return err
+			}
+			return r.posting(tx, i)
+		})
 	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
 }
 
 // rawRows writes a paid order's rows with bare statements, for the baselines.
@@ -236,41 +218,48 @@ func rawCreateThenPay(b *testing.B, clients int) {
 		}
 		return nil
 	}
+	ordersInParallel(b, clients, func(i int64) error {
+		var id int64
+		var lines []int64
+		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			var err error
+			if id, lines, err = r.order(tx, i, "created"); err != nil {
+				return err
+			}
+			return stock(tx, `UPDATE skus SET stock = stock - $2, reserved = reserved + $2 WHERE id = $1 AND stock >= $2`)
+		})
+		if err == nil {
+			err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+				if _, err := tx.Exec(`UPDATE orders SET status = 'paid', payment_provider = 'bench', payment_ref = $2, paid_at = $3, updated_at = $3
+					WHERE id = $1 AND status = 'created'`, id, fmt.Sprint("P", i), tx.Now); err != nil {
+					return err
+				}
+				if err := stock(tx, `UPDATE skus SET reserved = reserved - $2, sold = sold + $2 WHERE id = $1 AND reserved >= $2`); err != nil {
+					return err
+				}
+				if err := r.commissions(tx, id, lines); err != nil {
+					return err
+				}
+				if err := r.posting(tx, i); err != nil {
+					return err
+				}
+				_, err := tx.Exec(`UPDATE ledger_accounts SET balance_fen = balance_fen + CASE WHEN id = $1 THEN 2 ELSE -2 END WHERE id IN ($1, $2)`, r.frozen, r.expense)
+				return err
+			})
+		}
+		return err
+	})
+}
+
+// ordersInParallel runs place(i) for i = 1..b.N from clients concurrent clients and reports the
+// rate in orders/s.
+func ordersInParallel(b *testing.B, clients int, place func(i int64) error) {
 	var n atomic.Int64
 	b.SetParallelism(max(1, clients/runtime.GOMAXPROCS(0)))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			i := n.Add(1)
-			var id int64
-			var lines []int64
-			err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-				var err error
-				if id, lines, err = r.order(tx, i, "created"); err != nil {
-					return err
-				}
-				return stock(tx, `UPDATE skus SET stock = stock - $2, reserved = reserved + $2 WHERE id = $1 AND stock >= $2`)
-			})
-			if err == nil {
-				err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-					if _, err := tx.Exec(`UPDATE orders SET status = 'paid', payment_provider = 'bench', payment_ref = $2, paid_at = $3, updated_at = $3
-						WHERE id = $1 AND status = 'created'`, id, fmt.Sprint("P", i), tx.Now); err != nil {
-						return err
-					}
-					if err := stock(tx, `UPDATE skus SET reserved = reserved - $2, sold = sold + $2 WHERE id = $1 AND reserved >= $2`); err != nil {
-						return err
-					}
-					if err := r.commissions(tx, id, lines); err != nil {
-						return err
-					}
-					if err := r.posting(tx, i); err != nil {
-						return err
-					}
-					_, err := tx.Exec(`UPDATE ledger_accounts SET balance_fen = balance_fen + CASE WHEN id = $1 THEN 2 ELSE -2 END WHERE id IN ($1, $2)`, r.frozen, r.expense)
-					return err
-				})
-			}
-			if err != nil {
+			if err := place(n.Add(1)); err != nil {
 				b.Fatal(err)
 			}
 		}
